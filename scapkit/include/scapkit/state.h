@@ -83,10 +83,23 @@ struct sk_fd {
     uint64_t unix_source, unix_dest;
 };
 
-/* What the state says about one event: the state before it, with the fd it uses. */
+/*
+ * What the state says about one event, as libsinsp shows it: the thread and
+ * fd after the event's own changes (execve shows the new program, open the
+ * new fd, connect the connected tuple) but before removals (close still
+ * shows the closed fd, procexit the exiting thread).
+ */
 struct sk_evt_state {
-    const struct sk_thread *thread; /* never NULL after sk_state_process() */
-    const struct sk_fd *fd;         /* fd of the event (new fd for fd-creating exits), or NULL */
+    /* NULL only for meta events (container, user-added ...) of unknown tids */
+    const struct sk_thread *thread;
+    /*
+     * fd the event uses (EF_USES_FD), or the fd it creates (fd-creating exits);
+     * NULL otherwise. An fd number the state does not know gets a view with
+     * type SK_FD_UNINITIALIZED, typechar 0 and name NULL (only num is valid).
+     */
+    const struct sk_fd *fd;
+    /* exit ts - ts of the thread's matching enter event when the file has it, else 0 */
+    uint64_t latency_ns;
 };
 
 struct sk_state;
@@ -98,8 +111,8 @@ void sk_state_free(struct sk_state *st);
 int sk_state_load_block(struct sk_state *st, uint32_t block_type, const uint8_t *body, size_t len);
 
 /*
- * Process one decoded event in file order: fill *out with the views valid
- * for this event, then apply the event's state changes.
+ * Process one decoded event in file order: apply its state changes and fill
+ * *out with the views valid for it (see struct sk_evt_state).
  */
 void sk_state_process(struct sk_state *st, const struct sk_event *ev, struct sk_evt_state *out);
 
