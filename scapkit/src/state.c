@@ -784,6 +784,8 @@ static void fd_from_list_sock(struct sk_state *st, struct sk_fd *f,
         memcpy(f->sip, fe->sip, alen);
         f->sport = fe->sport;
         f->is_server = true;
+        f->role_server = true;
+        f->has_tuple = true;
         st_format_endpoint(name, sizeof(name), v6, f->sip, f->sport);
         f->name = st_intern_cstr(st, name);
     } else {
@@ -791,7 +793,9 @@ static void fd_from_list_sock(struct sk_state *st, struct sk_fd *f,
         memcpy(f->sip, fe->dip, alen);
         f->cport = fe->sport;
         f->sport = fe->dport;
+        f->has_tuple = true;
         st_fd_name_tuple(st, f);
+        st_fd_classify(st, f);
     }
 }
 
@@ -834,7 +838,7 @@ static int load_fd(void *ud, uint64_t tid, const struct sk_fdlist_entry *fe)
         f->unix_source = fe->unix_source;
         f->unix_dest = fe->unix_dest;
         f->name = st_intern(st, fe->name.p, fe->name.len);
-        f->is_server = fe->name.len > 0;
+        f->role_server = fe->name.len > 0;
         break;
     default:
         f->name = st_intern(st, fe->name.p, fe->name.len);
@@ -857,6 +861,100 @@ static int load_user(void *ud, const struct sk_userlist_entry *u)
     return 0;
 }
 
+static int load_iface(void *ud, const struct sk_iflist_entry *i)
+{
+    struct sk_state *st = ud;
+    struct local_addr *n = realloc(st->ifaddrs, (st->n_ifaddrs + 1) * sizeof(*n));
+
+    if (!n)
+        return SK_E_NOMEM;
+    st->ifaddrs = n;
+    n += st->n_ifaddrs++;
+    memset(n, 0, sizeof(*n));
+    n->v6 = i->is_ipv6;
+    memcpy(n->addr, i->addr, i->is_ipv6 ? 16 : 4);
+    memcpy(n->netmask, i->netmask, i->is_ipv6 ? 16 : 4);
+    n->loopback = i->is_ipv6 ? (memcmp(i->addr, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0)
+                             : i->addr[0] == 127;
+    return 0;
+}
+
+static bool ip_is_zero(bool v6, const uint8_t *ip)
+{
+    static const uint8_t zero[16];
+    return memcmp(ip, zero, v6 ? 16 : 4) == 0;
+}
+
+/*
+ * An address of this machine: IPv4 matches an interface address exactly;
+ * IPv6 shares the /64 of one (and "::" counts), as libsinsp decides.
+ */
+bool st_is_local_addr(const struct sk_state *st, bool v6, const uint8_t *ip)
+{
+    if (v6 && ip_is_zero(true, ip))
+        return true;
+    for (size_t i = 0; i < st->n_ifaddrs; i++) {
+        const struct local_addr *a = &st->ifaddrs[i];
+        if (a->v6 != v6)
+            continue;
+        if (!v6 && memcmp(a->addr, ip, 4) == 0)
+            return true;
+        if (v6 && memcmp(a->addr, ip, 8) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool same_subnet4(const struct local_addr *a, const uint8_t *ip)
+{
+    for (int i = 0; i < 4; i++) {
+        if ((a->addr[i] & a->netmask[i]) != (ip[i] & a->netmask[i]))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * The local address to show for an unbound local end ("0.0.0.0") talking
+ * to remote: the interface with that exact address, else one on the same
+ * subnet, else the first non-loopback interface; NULL when none.
+ */
+const uint8_t *st_local_addr_for(const struct sk_state *st, bool v6, const uint8_t *remote)
+{
+    const struct local_addr *subnet = NULL, *first = NULL;
+
+    if (v6)
+        return NULL;
+    for (size_t i = 0; i < st->n_ifaddrs; i++) {
+        const struct local_addr *a = &st->ifaddrs[i];
+        if (a->v6)
+            continue;
+        if (memcmp(a->addr, remote, 4) == 0)
+            return a->addr;
+        if (!subnet && same_subnet4(a, remote))
+            subnet = a;
+        if (!first && !a->loopback)
+            first = a;
+    }
+    if (subnet)
+        return subnet->addr;
+    return first ? first->addr : NULL;
+}
+
+/* is_server / client_is_local of a connected IP socket from the interface list. */
+void st_fd_classify(const struct sk_state *st, struct sk_fd *f)
+{
+    if (!f->has_tuple)
+        return;
+    if (f->type == SK_FD_IPV4_SERVSOCK || f->type == SK_FD_IPV6_SERVSOCK) {
+        f->is_server = true;
+        f->client_is_local = false;
+        return;
+    }
+    f->is_server = st_is_local_addr(st, f->is_ipv6, f->sip);
+    f->client_is_local = st_is_local_addr(st, f->is_ipv6, f->cip);
+}
+
 static void state_reset_tables(struct sk_state *st)
 {
     for (size_t i = 0; i < st->threads.cap; i++) {
@@ -872,6 +970,9 @@ static void state_reset_tables(struct sk_state *st)
     sk_imap_free(&st->groups);
     sk_imap_free(&st->ctr_users);
     sk_imap_free(&st->ctr_groups);
+    free(st->ifaddrs);
+    st->ifaddrs = NULL;
+    st->n_ifaddrs = 0;
     st->thread_count = 0;
     st->tree_gen++;
 }
@@ -898,6 +999,9 @@ int sk_state_load_block(struct sk_state *st, uint32_t block_type, const uint8_t 
     case SK_BK_UL:
         st->fresh_section = false;
         return sk_parse_userlist(block_type, body, len, load_user, st);
+    case SK_BK_IL:
+        st->fresh_section = false;
+        return sk_parse_iflist(block_type, body, len, load_iface, st);
     default:
         return 0;
     }

@@ -989,7 +989,14 @@ static void set_endpoints(struct sk_state *st, struct sk_fd *f, const struct soc
     f->typechar = sk_fd_typechar(f->type);
     memset(f->cip, 0, sizeof(f->cip));
     memset(f->sip, 0, sizeof(f->sip));
-    if (f->is_server) {
+    if (!sv->v6 && lip[0] == 0 && lip[1] == 0 && lip[2] == 0 && lip[3] == 0) {
+        /* an unbound local end shows the interface address that reaches remote */
+        const uint8_t *ifaddr = st_local_addr_for(st, false, rip);
+        if (ifaddr)
+            lip = ifaddr;
+    }
+    f->has_tuple = true;
+    if (f->role_server) {
         memcpy(f->sip, lip, alen);
         memcpy(f->cip, rip, alen);
         f->sport = lport;
@@ -1001,6 +1008,7 @@ static void set_endpoints(struct sk_state *st, struct sk_fd *f, const struct soc
         f->sport = rport;
     }
     st_fd_name_tuple(st, f);
+    st_fd_classify(st, f);
 }
 
 static struct sk_fd *socket_fd_for_update(struct evctx *c, int64_t fd, uint8_t family)
@@ -1028,7 +1036,7 @@ static void on_bind(struct evctx *c, int64_t fd)
         return;
     if (sv.family == AF_PPM_UNIX) {
         f->name = st_intern(c->st, sv.path.p, sv.path.len);
-        f->is_server = true;
+        f->role_server = true;
     } else if ((sv.family == AF_PPM_INET || sv.family == AF_PPM_INET6) && sv.dport > 0) {
         char name[96];
         f->is_ipv6 = sv.v6;
@@ -1038,6 +1046,8 @@ static void on_bind(struct evctx *c, int64_t fd)
         memcpy(f->sip, sv.dip, sv.v6 ? 16 : 4);
         f->sport = sv.dport;
         f->is_server = true;
+        f->role_server = true;
+        f->has_tuple = true;
         st_format_endpoint(name, sizeof(name), sv.v6, f->sip, f->sport);
         f->name = st_intern_cstr(c->st, name);
     } else {
@@ -1086,13 +1096,13 @@ static void on_accept(struct evctx *c)
         f = st_fd_alloc(c->st, fd, SK_FD_UNIX_SOCK);
         if (!f)
             return;
-        f->is_server = true;
+        f->role_server = true;
         unix_name(c->st, f, &sv);
     } else if (sv.family == AF_PPM_INET || sv.family == AF_PPM_INET6) {
         f = st_fd_alloc(c->st, fd, sv.v6 ? SK_FD_IPV6_SOCK : SK_FD_IPV4_SOCK);
         if (!f)
             return;
-        f->is_server = true;
+        f->role_server = true;
         f->l4proto = SK_L4_TCP;
         /* accept: source = remote client, destination = local server */
         set_endpoints(c->st, f, &sv, false);
@@ -1363,6 +1373,36 @@ static const struct stored_enter *matching_enter(const struct thread_entry *e, u
     return NULL;
 }
 
+/*
+ * The fd view of an fd-creating exit that failed: fd.num -1, and for the
+ * open family the path the process asked for (libsinsp shows it).
+ */
+static const struct sk_fd *failed_creator_fd(struct evctx *c)
+{
+    enum handler h = (enum handler)c->st->handler[c->ev->type];
+    struct sk_str name;
+    struct sk_fd *f;
+    const char *dir;
+
+    f = st_fd_alloc(c->st, -1, SK_FD_UNINITIALIZED);
+    if (!f)
+        return NULL;
+    f->typechar = 0;
+    f->name = NULL;
+    f->nameraw = NULL;
+    if ((h == H_OPEN || h == H_OPENAT) &&
+        (param_str_enter_first(c, PN_NAME, &name) || param_str(c, PN_PATH, &name) ||
+         param_str(c, PN_PATHNAME, &name))) {
+        if (h == H_OPENAT)
+            dir = dirfd_dir(c, param_i64_or(c, PN_DIRFD, PPM_AT_FDCWD));
+        else
+            dir = process_cwd(c->st, c->e);
+        f->name = st_resolve_path(c->st, dir, name.p, name.len);
+        f->nameraw = st_intern(c->st, name.p, name.len);
+    }
+    return f;
+}
+
 static const struct sk_fd *output_fd(struct evctx *c, bool uses_fd, int64_t used_fd)
 {
     const struct sk_event_info *info = c->ev->info;
@@ -1376,7 +1416,7 @@ static const struct sk_fd *output_fd(struct evctx *c, bool uses_fd, int64_t used
         if (!param_i64(c, PN_RES, &fd) && !param_i64(c, PN_FD, &fd))
             return NULL;
         if (fd < 0)
-            return NULL;
+            return failed_creator_fd(c);
     } else {
         return NULL;
     }
@@ -1422,7 +1462,9 @@ void sk_state_process(struct sk_state *st, const struct sk_event *ev, struct sk_
         return;
     }
     c.e = st_thread_entry(st, ev->tid);
-    if (!c.e && !(h == H_CLONE && param_i64_or(&c, PN_RES, -1) == 0))
+    /* switch/procinfo/drop... only look threads up (libsinsp creates no placeholder) */
+    if (!c.e && !(ev->info->flags & SK_EF_SKIPPARSERESET) &&
+        !(h == H_CLONE && param_i64_or(&c, PN_RES, -1) == 0))
         c.e = st_thread_placeholder(st, ev->tid);
     if (c.e && !enter) {
         c.enter = matching_enter(c.e, ev->type, ev->info);

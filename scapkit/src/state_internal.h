@@ -168,7 +168,15 @@ struct user_entry {
     const char *name, *home, *shell;
 };
 
+struct local_addr {
+    bool v6;
+    uint8_t addr[16], netmask[16];
+    bool loopback;
+};
+
 struct sk_state {
+    struct local_addr *ifaddrs;
+    size_t n_ifaddrs;
     struct sk_strpool strings;
     struct sk_arena versions;
     struct sk_imap threads;    /* tid -> struct thread_entry * */
@@ -224,6 +232,9 @@ const struct sk_fd *st_fd_get(struct fd_table *t, int64_t num);
 const struct sk_fd *st_fd_unknown(struct sk_state *st, int64_t num);
 size_t st_format_endpoint(char *out, size_t outlen, bool ipv6, const uint8_t *ip, uint16_t port);
 void st_fd_name_tuple(struct sk_state *st, struct sk_fd *f);
+bool st_is_local_addr(const struct sk_state *st, bool v6, const uint8_t *ip);
+void st_fd_classify(const struct sk_state *st, struct sk_fd *f);
+const uint8_t *st_local_addr_for(const struct sk_state *st, bool v6, const uint8_t *remote);
 
 /* state_events.c */
 enum handler st_handler_for(const struct sk_event_info *info, uint16_t code);

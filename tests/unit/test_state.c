@@ -138,6 +138,18 @@ static struct sk_state *make_state(void)
     synth_group(&sb, true, 1000, "users1000");
     synth_block_end(&sb, at);
     CHECK_INT(sk_state_load_block(st, SK_BT_UL_V2, sb.p + at + 8, sb.len - at - 12), 0);
+
+    sb.len = 0;
+    at = synth_block_begin(&sb, SK_BT_IL_V2);
+    {
+        static const uint8_t lo[4] = {127, 0, 0, 1}, lomask[4] = {255, 0, 0, 0};
+        static const uint8_t eth[4] = {10, 0, 0, 1}, ethmask[4] = {255, 255, 255, 0};
+        static const uint8_t bc[4] = {10, 0, 0, 255};
+        synth_if(&sb, true, 1, lo, lomask, lo, 0, "lo");
+        synth_if(&sb, true, 1, eth, ethmask, bc, 1000, "eth0");
+    }
+    synth_block_end(&sb, at);
+    CHECK_INT(sk_state_load_block(st, SK_BT_IL_V2, sb.p + at + 8, sb.len - at - 12), 0);
     synth_free(&sb);
     return st;
 }
@@ -224,14 +236,16 @@ static void test_relative_open_after_chdir(void)
     o = ev_run(st, &e);
     CHECK(o.fd && strcmp(o.fd->name, "/etc/shadow") == 0);
 
-    /* a failed open adds nothing */
+    /* a failed open adds nothing, but the event still names the path (fd -1) */
     ev_begin(&e, 100, OPEN_X);
     add_i64(&e, -2);
-    sk_evb_add_str(&e.b, "/nonexistent");
+    sk_evb_add_str(&e.b, "missing.conf");
     sk_evb_add_u32(&e.b, 1);
     o = ev_run(st, &e);
-    CHECK(o.fd == NULL);
+    CHECK(o.fd && o.fd->num == -1 && o.fd->typechar == 0);
+    CHECK(o.fd && o.fd->name && strcmp(o.fd->name, "/home/u/work/sub/missing.conf") == 0);
     CHECK(sk_state_lookup_fd(st, 100, -2) == NULL);
+    CHECK(sk_state_lookup_fd(st, 100, -1) == NULL);
 
     /* close shows the closed fd, then removes it */
     ev_begin(&e, 100, CLOSE_X);
@@ -296,7 +310,10 @@ static void test_tcp_ipv4(void)
         CHECK_STR(o.fd->name, "127.0.0.1:40000->127.0.0.1:8080");
         CHECK_INT(o.fd->cport, 40000);
         CHECK_INT(o.fd->sport, 8080);
-        CHECK(!o.fd->is_server);
+        CHECK(!o.fd->role_server);
+        /* the server address is one of this machine's (interface lo) */
+        CHECK(o.fd->is_server);
+        CHECK(o.fd->client_is_local);
     }
 
     /* the server side accepts: tuple source is the remote client */
@@ -311,7 +328,7 @@ static void test_tcp_ipv4(void)
     CHECK(o.fd != NULL);
     if (o.fd) {
         CHECK_STR(o.fd->name, "127.0.0.1:40000->127.0.0.1:8080");
-        CHECK(o.fd->is_server);
+        CHECK(o.fd->role_server);
         CHECK_INT(o.fd->sport, 8080);
         CHECK_INT(o.fd->cport, 40000);
     }
@@ -324,7 +341,7 @@ static void test_ipv6_and_udp(void)
 {
     struct sk_state *st = make_state();
     uint8_t lo6[16] = {0};
-    static const uint8_t a[4] = {10, 0, 0, 1}, b[4] = {8, 8, 8, 8};
+    static const uint8_t any[4] = {0, 0, 0, 0}, b[4] = {8, 8, 8, 8};
     struct ev e;
     struct sk_evt_state o;
 
@@ -348,11 +365,12 @@ static void test_ipv6_and_udp(void)
     sk_evb_add(&e.b, "query", 5);
     add_i64(&e, 10);
     sk_evb_add_u32(&e.b, 30);
-    add_tuple4(&e, a, 33333, b, 53);
+    add_tuple4(&e, any, 33333, b, 53);
     o = ev_run(st, &e);
     CHECK(o.fd && o.fd->l4proto == SK_L4_UDP);
+    /* 8.8.8.8 is on no local subnet: the first non-loopback interface (eth0) */
     CHECK(o.fd && strcmp(o.fd->name, "10.0.0.1:33333->8.8.8.8:53") == 0);
-    CHECK(o.fd && o.fd->sport == 53);
+    CHECK(o.fd && o.fd->sport == 53 && !o.fd->is_server && o.fd->client_is_local);
     sk_state_free(st);
 }
 

@@ -76,7 +76,15 @@ struct sk_fd {
     uint32_t dev;
     /* sockets: client/server view, addresses in network byte order */
     bool is_ipv6;
-    bool is_server;      /* role: server (accept/bind/listen) */
+    /*
+     * fd.is_server as libsinsp computes it: bound server sockets, or
+     * connected sockets whose server address is one of this machine's
+     * (interface list).
+     */
+    bool is_server;
+    bool role_server;    /* the server end of the connection lives in this process */
+    bool client_is_local; /* fd.lip is the client address (else the server address) */
+    bool has_tuple;      /* cip/sip are set (connected or bound IP socket) */
     uint8_t l4proto;     /* enum sk_l4proto */
     uint8_t cip[16], sip[16];
     uint16_t cport, sport;
