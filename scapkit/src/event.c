@@ -6,9 +6,9 @@
 #include "format_internal.h"
 
 /* Old writers put a len 3 bytes too large in these V1 events. */
-#define PPME_NOTIFICATION_E 280u
+#define PPME_NOTIFICATION_E         280u
 #define PPME_INFRASTRUCTURE_EVENT_E 286u
-#define V1_LEN_QUIRK 3u
+#define V1_LEN_QUIRK                3u
 
 static bool has_len_quirk(uint16_t type)
 {
@@ -54,8 +54,7 @@ static int check_v2_params(const uint8_t *area, size_t area_len, uint32_t n, boo
  * area_len exactly. Like libscap, a count whose values fall short of the
  * end is an error rather than a reason to try smaller counts.
  */
-static int infer_v1_nparams(const uint8_t *area, size_t area_len, unsigned table_n,
-                            uint32_t *out)
+static int infer_v1_nparams(const uint8_t *area, size_t area_len, unsigned table_n, uint32_t *out)
 {
     int n;
 
@@ -86,8 +85,7 @@ static int decode_v1(struct sk_event *ev, const uint8_t *area, size_t area_len, 
     if (!ev->info)
         return SK_E_UNSUPPORTED;
     table_n = ev->info->nparams < SK_MAX_PARAMS ? ev->info->nparams : SK_MAX_PARAMS;
-    if (has_len_quirk(ev->type) && area_len >= V1_LEN_QUIRK &&
-        area_len - V1_LEN_QUIRK <= data_len)
+    if (has_len_quirk(ev->type) && area_len >= V1_LEN_QUIRK && area_len - V1_LEN_QUIRK <= data_len)
         rc = infer_v1_nparams(area, area_len - V1_LEN_QUIRK, table_n, &n);
     if (rc != SK_OK) {
         if (area_len > data_len)
@@ -129,8 +127,7 @@ int sk_event_decode_params(uint16_t type, bool has_nparams, uint32_t nparams, bo
     return SK_OK;
 }
 
-int sk_event_decode_block(uint32_t block_type, const uint8_t *body, size_t len,
-                          struct sk_event *ev)
+int sk_event_decode_block(uint32_t block_type, const uint8_t *body, size_t len, struct sk_event *ev)
 {
     bool has_nparams = sk_block_has_nparams(block_type);
     bool large = sk_block_is_large(block_type);
@@ -161,8 +158,8 @@ int sk_event_decode_block(uint32_t block_type, const uint8_t *body, size_t len,
     /* A writer that chose u16/u32 lengths by the schema flag, not by block type. */
     if (rc == SK_E_MALFORMED && has_nparams && info &&
         !!(info->flags & SK_EF_LARGE_PAYLOAD) != large)
-        rc = sk_event_decode_params(ev->type, true, nparams, !large, ev->len, c.p,
-                                    sk_cur_left(&c), ev);
+        rc = sk_event_decode_params(ev->type, true, nparams, !large, ev->len, c.p, sk_cur_left(&c),
+                                    ev);
     return rc;
 }
 

@@ -8,9 +8,9 @@
 
 /* Properties of an event block type. */
 enum {
-    EVB_FLAGS = 1 << 0,    /* u32 flags after the cpu id */
-    EVB_NPARAMS = 1 << 1,  /* 26-byte header with nparams */
-    EVB_LARGE = 1 << 2,    /* u32 parameter lengths */
+    EVB_FLAGS = 1 << 0,   /* u32 flags after the cpu id */
+    EVB_NPARAMS = 1 << 1, /* 26-byte header with nparams */
+    EVB_LARGE = 1 << 2,   /* u32 parameter lengths */
 };
 
 struct block_desc {
@@ -22,7 +22,7 @@ struct block_desc {
 
 /* Current ids 0x201..0x222, indexed by type - 0x201 (gaps have no name). */
 #define CURRENT_FIRST 0x201u
-#define CURRENT_LAST 0x222u
+#define CURRENT_LAST  0x222u
 
 static const struct block_desc current_blocks[CURRENT_LAST - CURRENT_FIRST + 1] = {
     [SK_BT_MI - CURRENT_FIRST] = {SK_BT_MI, "MI", SK_BK_MI, 0},
@@ -41,13 +41,12 @@ static const struct block_desc current_blocks[CURRENT_LAST - CURRENT_FIRST + 1] 
     [SK_BT_PL_V8 - CURRENT_FIRST] = {SK_BT_PL_V8, "PL_V8", SK_BK_PL, 0},
     [SK_BT_PL_V9 - CURRENT_FIRST] = {SK_BT_PL_V9, "PL_V9", SK_BK_PL, 0},
     [SK_BT_EV_V2 - CURRENT_FIRST] = {SK_BT_EV_V2, "EV_V2", SK_BK_EVENT, EVB_NPARAMS},
-    [SK_BT_EVF_V2 - CURRENT_FIRST] = {SK_BT_EVF_V2, "EVF_V2", SK_BK_EVENT,
-                                      EVB_FLAGS | EVB_NPARAMS},
+    [SK_BT_EVF_V2 - CURRENT_FIRST] = {SK_BT_EVF_V2, "EVF_V2", SK_BK_EVENT, EVB_FLAGS | EVB_NPARAMS},
     [SK_BT_FDL_V2 - CURRENT_FIRST] = {SK_BT_FDL_V2, "FDL_V2", SK_BK_FDL, 0},
     [SK_BT_IL_V2 - CURRENT_FIRST] = {SK_BT_IL_V2, "IL_V2", SK_BK_IL, 0},
     [SK_BT_UL_V2 - CURRENT_FIRST] = {SK_BT_UL_V2, "UL_V2", SK_BK_UL, 0},
-    [SK_BT_EV_V2_LARGE - CURRENT_FIRST] = {SK_BT_EV_V2_LARGE, "EV_V2_LARGE", SK_BK_EVENT,
-                                           EVB_NPARAMS | EVB_LARGE},
+    [SK_BT_EV_V2_LARGE -
+        CURRENT_FIRST] = {SK_BT_EV_V2_LARGE, "EV_V2_LARGE", SK_BK_EVENT, EVB_NPARAMS | EVB_LARGE},
     [SK_BT_EVF_V2_LARGE - CURRENT_FIRST] = {SK_BT_EVF_V2_LARGE, "EVF_V2_LARGE", SK_BK_EVENT,
                                             EVB_FLAGS | EVB_NPARAMS | EVB_LARGE},
 };

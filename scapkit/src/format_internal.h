@@ -14,20 +14,20 @@
 #include "scapkit/format.h"
 
 /* Length limits libscap enforces on metadata strings. */
-#define SK_MAX_PATH_LEN 1024u   /* comm, exe, exepath, cwd, root */
-#define SK_MAX_ARGS_LEN 4096u   /* args */
-#define SK_MAX_ENV_LEN 4096u    /* env */
+#define SK_MAX_PATH_LEN    1024u /* comm, exe, exepath, cwd, root */
+#define SK_MAX_ARGS_LEN    4096u /* args */
+#define SK_MAX_ENV_LEN     4096u /* env */
 #define SK_MAX_CGROUPS_LEN 4096u
-#define SK_MAX_FDNAME_LEN 1023u /* fd names, unix paths: < 1024 */
-#define SK_MAX_IFNAME_LEN 1023u
-#define SK_MAX_CRED_LEN 255u /* user name, home, shell: < 256 */
+#define SK_MAX_FDNAME_LEN  1023u /* fd names, unix paths: < 1024 */
+#define SK_MAX_IFNAME_LEN  1023u
+#define SK_MAX_CRED_LEN    255u /* user name, home, shell: < 256 */
 
 /* Sizes of fixed structures. */
-#define SK_SHB_BODY_LEN 16u
-#define SK_MI_BODY_LEN 180u
+#define SK_SHB_BODY_LEN    16u
+#define SK_MI_BODY_LEN     180u
 #define SK_MI_HOSTNAME_LEN 128u
-#define SK_EVT_HDR_V1_LEN 22u /* ts, tid, len, type */
-#define SK_EVT_HDR_V2_LEN 26u /* + nparams */
+#define SK_EVT_HDR_V1_LEN  22u /* ts, tid, len, type */
+#define SK_EVT_HDR_V2_LEN  26u /* + nparams */
 
 struct sk_cur {
     const uint8_t *p;

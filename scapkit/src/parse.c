@@ -442,8 +442,7 @@ static int parse_user(struct sk_cur *c, bool v2, struct sk_userlist_entry *u)
     return SK_OK;
 }
 
-int sk_parse_userlist(uint32_t block_type, const uint8_t *body, size_t len, sk_user_cb cb,
-                      void *ud)
+int sk_parse_userlist(uint32_t block_type, const uint8_t *body, size_t len, sk_user_cb cb, void *ud)
 {
     struct sk_userlist_entry u;
     struct sk_cur c;

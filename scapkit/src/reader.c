@@ -21,7 +21,7 @@
 
 #define WINDOW_INIT_CAP (256u * 1024u)
 /* Compressed input buffer (fd + gzip); also takes the window's first read. */
-#define RAW_CAP WINDOW_INIT_CAP
+#define RAW_CAP    WINDOW_INIT_CAP
 #define ERRMSG_LEN 256
 
 struct sk_reader {
@@ -290,19 +290,18 @@ static int check_shb_magic(struct sk_reader *r)
                        "offset %llu: byte-swapped (big-endian) section not supported",
                        blk_offset(r));
     if (magic != SK_BYTE_ORDER_MAGIC)
-        return set_err(r, SK_E_BADMAGIC, "offset %llu: bad byte-order magic 0x%08x",
-                       blk_offset(r), magic);
+        return set_err(r, SK_E_BADMAGIC, "offset %llu: bad byte-order magic 0x%08x", blk_offset(r),
+                       magic);
     return SK_OK;
 }
 
 static int check_total_len(struct sk_reader *r, uint32_t type, uint32_t total)
 {
     if (total < 12)
-        return set_err(r, SK_E_BADLEN, "offset %llu: block %s (0x%x) length %u < 12",
-                       blk_offset(r), type_name(type), type, total);
+        return set_err(r, SK_E_BADLEN, "offset %llu: block %s (0x%x) length %u < 12", blk_offset(r),
+                       type_name(type), type, total);
     if (total % 4)
-        return set_err(r, SK_E_BADLEN,
-                       "offset %llu: block %s (0x%x) length %u not a multiple of 4",
+        return set_err(r, SK_E_BADLEN, "offset %llu: block %s (0x%x) length %u not a multiple of 4",
                        blk_offset(r), type_name(type), type, total);
     if (total > SK_MAX_BLOCK_LEN)
         return set_err(r, SK_E_BADLEN, "offset %llu: block %s (0x%x) length %u exceeds %u",
@@ -479,8 +478,7 @@ static int finish_open(struct sk_reader **out, struct sk_reader *r, int rc)
         *out = r;
         return SK_OK;
     }
-    snprintf(open_errmsg, sizeof(open_errmsg), "%s",
-             r->err != SK_OK ? r->errmsg : sk_strerror(rc));
+    snprintf(open_errmsg, sizeof(open_errmsg), "%s", r->err != SK_OK ? r->errmsg : sk_strerror(rc));
     sk_reader_close(r);
     return rc;
 }

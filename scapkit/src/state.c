@@ -478,10 +478,11 @@ static const struct sk_thread *refresh_thread(struct sk_state *st, struct thread
                                                         : NULL;
     if (pe && pe != e && pe != main)
         parent = refresh_thread(st, pe, depth + 1);
-    if (main == e)
-        cwd = e->own_cwd && e->own_cwd[0] ? e->own_cwd : "./";
+    /* libsinsp: the main thread's cwd; "./" when there is no main thread */
+    if (t->invalid)
+        cwd = "./";
     else if (main)
-        cwd = main->own_cwd && main->own_cwd[0] ? main->own_cwd : "./";
+        cwd = main->own_cwd ? main->own_cwd : "";
     else
         cwd = "./";
     if (t->parent != parent || t->cwd != cwd || t->is_main != (t->tid == t->pid)) {
@@ -784,7 +785,6 @@ static void fd_from_list_sock(struct sk_state *st, struct sk_fd *f,
         memcpy(f->sip, fe->sip, alen);
         f->sport = fe->sport;
         f->is_server = true;
-        f->role_server = true;
         f->has_tuple = true;
         st_format_endpoint(name, sizeof(name), v6, f->sip, f->sport);
         f->name = st_intern_cstr(st, name);

@@ -27,6 +27,7 @@ struct evctx {
     int64_t pending_close;            /* fd to remove after the event, or -1 */
     bool pending_exit;
     bool no_output_fd;
+    int64_t output_fd_num; /* set by handlers that choose the event's fd, else -1 */
 };
 
 /* ------------------------------------------------------------ param access */
@@ -701,11 +702,11 @@ static void on_pipe(struct evctx *c)
     uint64_t ino = (uint64_t)param_i64_or(c, PN_INO, 0);
     uint32_t flags = (uint32_t)param_i64_or(c, PN_FLAGS, 0);
 
-    c->no_output_fd = true;
     if (!param_i64(c, PN_RES, &res) || res < 0)
         return;
     if (!param_i64(c, PN_FD1, &fd1) || !param_i64(c, PN_FD2, &fd2))
         return;
+    c->output_fd_num = fd2; /* libsinsp shows the second fd */
     for (int i = 0; i < 2; i++) {
         struct sk_fd *f = st_fd_alloc(c->st, i ? fd2 : fd1, SK_FD_FIFO);
         if (!f)
@@ -722,11 +723,11 @@ static void on_socketpair(struct evctx *c)
     uint64_t source = (uint64_t)param_i64_or(c, PN_SOURCE, 0);
     uint64_t peer = (uint64_t)param_i64_or(c, PN_PEER, 0);
 
-    c->no_output_fd = true;
     if (!param_i64(c, PN_RES, &res) || res < 0)
         return;
     if (!param_i64(c, PN_FD1, &fd1) || !param_i64(c, PN_FD2, &fd2))
         return;
+    c->output_fd_num = fd2;
     for (int i = 0; i < 2; i++) {
         struct sk_fd *f = st_fd_alloc(c->st, i ? fd2 : fd1, SK_FD_UNIX_SOCK);
         if (!f)
@@ -1075,6 +1076,8 @@ static void on_connect(struct evctx *c, int64_t fd)
         unix_name(c->st, f, &sv);
     } else if (sv.family == AF_PPM_INET || sv.family == AF_PPM_INET6) {
         /* connect: source = local end, destination = remote end */
+        if (!f->role_server)
+            f->role_client = true;
         set_endpoints(c->st, f, &sv, true);
         if (f->l4proto == SK_L4_UNKNOWN)
             f->l4proto = SK_L4_TCP;
@@ -1120,7 +1123,8 @@ static void on_sendrecv(struct evctx *c, int64_t fd, bool outbound)
 
     if (old && old->l4proto == SK_L4_TCP && old->name && old->name[0])
         return;
-    if (old && old->type != SK_FD_IPV4_SOCK && old->type != SK_FD_IPV6_SOCK)
+    if (old && old->type != SK_FD_IPV4_SOCK && old->type != SK_FD_IPV6_SOCK &&
+        old->type != SK_FD_IPV4_SERVSOCK && old->type != SK_FD_IPV6_SERVSOCK)
         return;
     if (!param_tuple(c, &sv) || (sv.family != AF_PPM_INET && sv.family != AF_PPM_INET6))
         return;
@@ -1129,6 +1133,11 @@ static void on_sendrecv(struct evctx *c, int64_t fd, bool outbound)
         return;
     if (f->l4proto == SK_L4_UNKNOWN)
         f->l4proto = SK_L4_UDP;
+    if (!f->role_server && !f->role_client) {
+        /* first datagram decides: who sends first is the client */
+        f->role_client = outbound;
+        f->role_server = !outbound;
+    }
     /* send*: source = local; recv*: source = remote */
     set_endpoints(c->st, f, &sv, outbound);
     put_new_fd(c, f);
@@ -1319,6 +1328,20 @@ static void run_handler(struct evctx *c, enum handler h, int64_t used_fd)
     }
 }
 
+static bool lookup_only_event(const struct sk_event_info *info, enum handler h)
+{
+    static const char *const names[] = {"switch", "signaldeliver", "page_fault", "procinfo",
+                                        "drop", "cpu_hotplug", "notification", "infra"};
+
+    if (h == H_PROCEXIT || (info->flags & SK_EF_SKIPPARSERESET))
+        return true;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(info->name, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool is_meta_handler(enum handler h)
 {
     return h == H_CONTAINER_OLD || h == H_CONTAINER_JSON || h == H_ASYNC ||
@@ -1410,7 +1433,9 @@ static const struct sk_fd *output_fd(struct evctx *c, bool uses_fd, int64_t used
 
     if (c->no_output_fd || !c->e)
         return NULL;
-    if (uses_fd) {
+    if (c->output_fd_num >= 0) {
+        fd = c->output_fd_num;
+    } else if (uses_fd) {
         fd = used_fd;
     } else if ((info->flags & SK_EF_CREATES_FD) && !sk_event_is_enter(c->ev->type)) {
         if (!param_i64(c, PN_RES, &fd) && !param_i64(c, PN_FD, &fd))
@@ -1441,7 +1466,7 @@ static void finish_event(struct evctx *c)
 
 void sk_state_process(struct sk_state *st, const struct sk_event *ev, struct sk_evt_state *out)
 {
-    struct evctx c = {st, ev, NULL, NULL, -1, false, false};
+    struct evctx c = {st, ev, NULL, NULL, -1, false, false, -1};
     enum handler h;
     bool uses_fd = false, enter;
     int64_t used_fd = -1;
@@ -1462,8 +1487,8 @@ void sk_state_process(struct sk_state *st, const struct sk_event *ev, struct sk_
         return;
     }
     c.e = st_thread_entry(st, ev->tid);
-    /* switch/procinfo/drop... only look threads up (libsinsp creates no placeholder) */
-    if (!c.e && !(ev->info->flags & SK_EF_SKIPPARSERESET) &&
+    /* switch, procexit, procinfo... only look threads up (libsinsp creates no placeholder) */
+    if (!c.e && !lookup_only_event(ev->info, h) &&
         !(h == H_CLONE && param_i64_or(&c, PN_RES, -1) == 0))
         c.e = st_thread_placeholder(st, ev->tid);
     if (c.e && !enter) {
@@ -1471,8 +1496,11 @@ void sk_state_process(struct sk_state *st, const struct sk_event *ev, struct sk_
         if (c.enter && c.enter->ts <= ev->ts)
             out->latency_ns = ev->ts - c.enter->ts;
     }
-    if (ev->info->flags & SK_EF_USES_FD)
-        uses_fd = event_used_fd(&c, &used_fd);
+    if (ev->info->flags & SK_EF_USES_FD) {
+        uses_fd = true;
+        if (!event_used_fd(&c, &used_fd))
+            used_fd = -1; /* libsinsp: fd.num -1 when the event carries no fd */
+    }
     if (enter) {
         if (c.e)
             store_enter(c.e, ev);

@@ -12,14 +12,14 @@
 #include "format_internal.h"
 
 #define PLAIN_BUF_CAP (64u * 1024u)
-#define GZ_BUF_CAP (128u * 1024u)
+#define GZ_BUF_CAP    (128u * 1024u)
 /* Section header written: version 1.2, no options, unknown section length. */
 #define SHB_MAJOR 1u
 #define SHB_MINOR 2u
 
 struct sk_writer {
     int fd;
-    gzFile gz; /* NULL when plain */
+    gzFile gz;    /* NULL when plain */
     uint8_t *buf; /* plain: pending bytes */
     size_t used;
     uint64_t bytes; /* uncompressed bytes accepted */
@@ -242,10 +242,10 @@ int sk_writer_machine_info(struct sk_writer *w, const struct sk_machine_info *mi
 /* ---------------------------------------------------------------- event builder */
 
 /* Body layout: u16 cpu, then the event: ts, tid, len, type, nparams, lengths, values. */
-#define EVB_CPU_LEN 2u
-#define EVB_OFF_LEN (EVB_CPU_LEN + 16u)
+#define EVB_CPU_LEN     2u
+#define EVB_OFF_LEN     (EVB_CPU_LEN + 16u)
 #define EVB_OFF_NPARAMS (EVB_CPU_LEN + 22u)
-#define EVB_OFF_LENS (EVB_CPU_LEN + SK_EVT_HDR_V2_LEN)
+#define EVB_OFF_LENS    (EVB_CPU_LEN + SK_EVT_HDR_V2_LEN)
 
 static const struct sk_event_info *evb_info(const struct sk_event_builder *b)
 {

@@ -146,8 +146,8 @@ static int describe_block(const struct sk_block *blk, char *out, size_t len)
         break;
     case SK_BK_FDL:
         rc = sk_parse_fdlist(blk->type, blk->body, blk->body_len, count_fd, &n);
-        snprintf(out, len, "tid=%" PRIu64 " fds=%u",
-                 blk->body_len >= 8 ? sk_le64(blk->body) : 0, n);
+        snprintf(out, len, "tid=%" PRIu64 " fds=%u", blk->body_len >= 8 ? sk_le64(blk->body) : 0,
+                 n);
         break;
     case SK_BK_UL:
         rc = sk_parse_userlist(blk->type, blk->body, blk->body_len, count_user, &ul);
@@ -177,8 +177,8 @@ static void flush_run(struct dump_stats *st, const struct dump_opts *o)
         return;
     if (!o->events) {
         snprintf(what, sizeof(what), "events=%" PRIu64, st->run.blocks);
-        print_block_line(st->run.offset, block_label(st->run.type, tmp, sizeof(tmp)),
-                         st->run.bytes, what);
+        print_block_line(st->run.offset, block_label(st->run.type, tmp, sizeof(tmp)), st->run.bytes,
+                         what);
     }
     st->run.blocks = 0;
 }
@@ -217,8 +217,8 @@ static void handle_event(const struct sk_block *blk, struct dump_stats *st,
     st->events++;
     if (rc != SK_OK) {
         st->bad_bodies++;
-        printf("%10" PRIu64 "  event #%" PRIu64 " cannot be decoded: %s\n", blk->offset,
-               st->events, sk_strerror(rc));
+        printf("%10" PRIu64 "  event #%" PRIu64 " cannot be decoded: %s\n", blk->offset, st->events,
+               sk_strerror(rc));
         return;
     }
     if (st->events == 1)
@@ -246,19 +246,16 @@ static void handle_block(const struct sk_block *blk, struct dump_stats *st,
     rc = describe_block(blk, what, sizeof(what));
     if (rc != SK_OK) {
         st->bad_bodies++;
-        snprintf(what + strlen(what), sizeof(what) - strlen(what), " ERROR: %s",
-                 sk_strerror(rc));
+        snprintf(what + strlen(what), sizeof(what) - strlen(what), " ERROR: %s", sk_strerror(rc));
     }
-    print_block_line(blk->offset, block_label(blk->type, tmp, sizeof(tmp)), blk->total_len,
-                     what);
+    print_block_line(blk->offset, block_label(blk->type, tmp, sizeof(tmp)), blk->total_len, what);
 }
 
 /* ---------------------------------------------------------------- summary */
 
 static void print_summary(const struct dump_stats *st)
 {
-    static const char *const kinds[] = {"unknown", "SHB", "MI", "PL", "FDL", "IL", "UL",
-                                        "event"};
+    static const char *const kinds[] = {"unknown", "SHB", "MI", "PL", "FDL", "IL", "UL", "event"};
     uint64_t shown = 0;
     unsigned k, code;
 
@@ -267,8 +264,7 @@ static void print_summary(const struct dump_stats *st)
         if (st->blocks_by_kind[k])
             printf("  %-8s blocks: %" PRIu64 "\n", kinds[k], st->blocks_by_kind[k]);
     }
-    printf("  events: %" PRIu64 " (%" PRIu64 " undecodable bodies)\n", st->events,
-           st->bad_bodies);
+    printf("  events: %" PRIu64 " (%" PRIu64 " undecodable bodies)\n", st->events, st->bad_bodies);
     if (st->events)
         printf("  time span: %.6f s\n", (double)(st->last_ts - st->first_ts) / 1e9);
     for (code = 0; code <= SK_EVENT_MAX && shown < st->events; code++) {

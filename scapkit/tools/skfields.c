@@ -23,7 +23,7 @@
 #define SEP "\x1f"
 
 static const char *const field_names[] = {
-    "evt.num",    "evt.rawtime", "thread.tid", "evt.type",  "evt.dir",     "proc.name",
+    "evt.rawtime", "evt.num", "thread.tid", "evt.type",  "evt.dir",     "proc.name",
     "proc.pid",   "proc.ppid",   "proc.exe",   "proc.cmdline", "proc.cwd", "fd.num",
     "fd.name",    "fd.type",     "user.name",  "user.uid",  "group.name",  "fd.sip",
     "fd.sport",   "fd.cip",      "fd.cport",   "fd.l4proto", "container.id", "proc.pname",
@@ -100,11 +100,14 @@ static void print_event(uint64_t num, const struct sk_event *ev, const struct sk
     const struct sk_fd *f = es->fd;
     const struct sk_thread *p = t ? t->parent : NULL;
 
-    printf("%" PRIu64 SEP "%" PRIu64 SEP "%" PRId64 SEP "%s" SEP "%s" SEP, num, ev->ts, ev->tid,
+    printf("%" PRIu64 SEP "%" PRIu64 SEP "%" PRId64 SEP "%s" SEP "%s" SEP, ev->ts, num, ev->tid,
            event_type_name(ev), sk_event_is_enter(ev->type) ? ">" : "<");
     if (t) {
-        printf("%s" SEP "%" PRId64 SEP "%" PRId64 SEP "%s" SEP "%s%s%s" SEP "%s" SEP, t->comm,
-               t->pid, t->ptid, t->exe, t->comm, t->args[0] ? " " : "", t->args, t->cwd);
+        printf("%s" SEP "%" PRId64 SEP, t->comm, t->pid);
+        if (p)
+            printf("%" PRId64, p->pid);
+        printf(SEP "%s" SEP "%s%s%s" SEP "%s" SEP, t->exe, t->comm, t->args[0] ? " " : "",
+               t->args, t->cwd);
     } else {
         printf(SEP SEP SEP SEP SEP SEP);
     }
@@ -116,8 +119,7 @@ static void print_event(uint64_t num, const struct sk_event *ev, const struct sk
     }
     if (t) {
         printf("%s" SEP, t->user_name ? t->user_name : "");
-        if (t->uid != 0xffffffffu)
-            printf("%u", t->uid);
+        printf("%u", t->uid);
         printf(SEP "%s" SEP, t->group_name ? t->group_name : "");
     } else {
         printf(SEP SEP SEP);

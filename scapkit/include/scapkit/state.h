@@ -83,6 +83,7 @@ struct sk_fd {
      */
     bool is_server;
     bool role_server;    /* the server end of the connection lives in this process */
+    bool role_client;    /* the client end does (neither: not known yet) */
     bool client_is_local; /* fd.lip is the client address (else the server address) */
     bool has_tuple;      /* cip/sip are set (connected or bound IP socket) */
     uint8_t l4proto;     /* enum sk_l4proto */
