@@ -29,7 +29,6 @@
 #define INET6_TUPLE_LEN  37 /* family, sip6, sport, dip6, dport */
 #define UNIX_TUPLE_PATH  17 /* family, u64 source, u64 dest, then the path */
 #define FDLIST_ENTRY_LEN 10 /* u64 fd, u16 poll flags */
-#define IPV6_TEXT_MAX    48
 #define RESOLVED_MAX     2048
 #define NS_PER_SEC       UINT64_C(1000000000)
 
@@ -176,21 +175,22 @@ static int64_t sign_extend(uint64_t v, uint32_t width)
 }
 
 /*
- * Numbers as sysdig prints them: decimal through a signed conversion even
- * for unsigned types (so a u32 of 0xffffffff prints -1), hex in capitals
- * without prefix, octal with a leading 0, 8/16-bit values promoted to int.
+ * The value as libsinsp hands it to printf: 8/16-bit values promoted to int,
+ * 32/64-bit ones read as signed of their width even for unsigned types (so a
+ * u32 of 0xffffffff prints -1).
  */
+static int64_t printf_value(uint64_t raw, uint32_t width, bool is_signed)
+{
+    if (width < 4 && !is_signed)
+        return (int64_t)raw;
+    return sign_extend(raw, width);
+}
+
+/* Decimal, capital hex without prefix, or octal with a leading 0, per print format. */
 static void put_number(struct text *t, uint64_t raw, uint32_t width, bool is_signed, uint8_t fmt)
 {
-    int64_t sval = sign_extend(raw, width);
-    uint64_t bits = raw;
-
-    if (width < 4)
-        bits = is_signed ? (uint32_t)(int32_t)sval : (uint32_t)raw;
-    else if (width == 4)
-        bits = (uint32_t)raw;
-    if (width < 4 && !is_signed)
-        sval = (int64_t)raw;
+    int64_t value = printf_value(raw, width, is_signed);
+    uint64_t bits = width <= 4 ? (uint32_t)value : (uint64_t)value;
 
     switch (fmt) {
     case SK_PF_OCT:
@@ -200,10 +200,10 @@ static void put_number(struct text *t, uint64_t raw, uint32_t width, bool is_sig
         text_printf(t, "%" PRIX64, bits);
         break;
     case SK_PF_10_PADDED_DEC:
-        text_printf(t, "%09" PRId64, sval);
+        text_printf(t, "%09" PRId64, value);
         break;
     default:
-        text_printf(t, "%" PRId64, sval);
+        text_printf(t, "%" PRId64, value);
         break;
     }
 }
@@ -213,17 +213,17 @@ static bool type_is_signed(uint8_t type)
     return type == SK_PT_INT8 || type == SK_PT_INT16 || type == SK_PT_INT32 || type == SK_PT_INT64;
 }
 
-static void render_int(const struct param_view *pv, struct text *val)
+static void render_int(const struct param_view *pv, struct text *val, struct text *res)
 {
     uint32_t width = int_width(pv->type);
     uint64_t raw;
 
+    (void)res;
     if (!read_uint(pv, width, &raw)) {
         text_puts(val, "<invalid>");
         return;
     }
-    /* libsinsp reads every unsigned type as signed of the same width. */
-    put_number(val, raw, width, type_is_signed(pv->type) || width >= 4, pv->fmt);
+    put_number(val, raw, width, type_is_signed(pv->type), pv->fmt);
 }
 
 /* Names libsinsp knows (it has no names for 126..133). */
@@ -293,11 +293,12 @@ static void render_fd(const struct param_view *pv, struct text *val, struct text
     }
 }
 
-static void render_pid(const struct param_view *pv, struct text *val)
+static void render_pid(const struct param_view *pv, struct text *val, struct text *res)
 {
     uint32_t width = (pv->type == SK_PT_PID32) ? 4 : 8;
     uint64_t raw;
 
+    (void)res;
     if (!read_uint(pv, width, &raw)) {
         text_puts(val, "<invalid>");
         return;
@@ -373,13 +374,14 @@ static void render_reltime(const struct param_view *pv, struct text *val, struct
 }
 
 /* Local time with nanoseconds, as sysdig prints it ("2024-01-02 03:04:05.000000006"). */
-static void render_abstime(const struct param_view *pv, struct text *val)
+static void render_abstime(const struct param_view *pv, struct text *val, struct text *res)
 {
     uint64_t ns;
     time_t sec;
     struct tm tm;
     char date[32];
 
+    (void)res;
     if (!read_uint(pv, 8, &ns)) {
         text_puts(val, "<invalid>");
         return;
@@ -488,11 +490,12 @@ static void render_mode(const struct param_view *pv, struct text *val, struct te
     }
 }
 
-static void render_sigset(const struct param_view *pv, struct text *val)
+static void render_sigset(const struct param_view *pv, struct text *val, struct text *res)
 {
     uint64_t raw;
     bool first = true;
 
+    (void)res;
     if (!read_uint(pv, 4, &raw)) {
         text_puts(val, "<invalid>");
         return;
@@ -534,10 +537,11 @@ static void put_sanitized(struct text *t, const uint8_t *s, size_t n)
     }
 }
 
-static void render_charbuf(const struct param_view *pv, struct text *val)
+static void render_charbuf(const struct param_view *pv, struct text *val, struct text *res)
 {
     size_t n = value_strlen(pv->val, pv->len);
 
+    (void)res;
     if (n == 6 && memcmp(pv->val, "(NULL)", 6) == 0) {
         text_puts(val, "<NA>");
         return;
@@ -549,13 +553,14 @@ static void render_charbuf(const struct param_view *pv, struct text *val)
 }
 
 /* Bytes with non-printables as dots; longer than max_buf ends in "...". */
-static void render_bytebuf(const struct param_view *pv, struct text *val)
+static void render_bytebuf(const struct param_view *pv, struct text *val, struct text *res)
 {
     size_t max = pv->ctx ? pv->ctx->max_buf : 0;
     size_t start = val->len;
     size_t n = pv->len;
     bool cut = max > 0 && n > max;
 
+    (void)res;
     if (cut)
         n = max;
     for (size_t i = 0; i < n; i++)
@@ -568,10 +573,11 @@ static void render_bytebuf(const struct param_view *pv, struct text *val)
 }
 
 /* CHARBUFARRAY on disk: NUL-separated strings, shown joined with dots. */
-static void render_strarray(const struct param_view *pv, struct text *val)
+static void render_strarray(const struct param_view *pv, struct text *val, struct text *res)
 {
     uint32_t n = pv->len;
 
+    (void)res;
     if (n > 0 && pv->val[n - 1] == '\0')
         n--;
     for (uint32_t i = 0; i < n; i++)
@@ -748,12 +754,25 @@ size_t sk_render_socktuple(const uint8_t *val, uint32_t len, char *out, size_t o
     return t.len;
 }
 
+static void render_sockaddr(const struct param_view *pv, struct text *val, struct text *res)
+{
+    (void)res;
+    put_sockaddr(val, pv->val, pv->len);
+}
+
+static void render_socktuple(const struct param_view *pv, struct text *val, struct text *res)
+{
+    (void)res;
+    put_socktuple(val, pv->val, pv->len);
+}
+
 /* IPV4ADDR / IPV6ADDR / IPADDR (4 or 16 bytes) and the *NET types (address + prefix). */
-static void render_ipaddr(const struct param_view *pv, struct text *val)
+static void render_ipaddr(const struct param_view *pv, struct text *val, struct text *res)
 {
     uint32_t addr_len = pv->len;
     bool is_net = pv->type == SK_PT_IPV4NET || pv->type == SK_PT_IPV6NET || pv->type == SK_PT_IPNET;
 
+    (void)res;
     if (is_net)
         addr_len--;
     if (addr_len == 4) {
@@ -769,10 +788,11 @@ static void render_ipaddr(const struct param_view *pv, struct text *val)
 }
 
 /* "fd:<type char><poll flags in hex>" per entry, '?' for an fd the caller cannot describe. */
-static void render_fdlist(const struct param_view *pv, struct text *val)
+static void render_fdlist(const struct param_view *pv, struct text *val, struct text *res)
 {
     uint32_t count, i;
 
+    (void)res;
     if (pv->len < 2) {
         text_puts(val, "<invalid>");
         return;
@@ -816,97 +836,66 @@ static void render_dyn(const struct param_view *pv, uint16_t code, unsigned idx,
     render_value(&sub, val, res);
 }
 
+typedef void (*render_fn)(const struct param_view *pv, struct text *val, struct text *res);
+
+static const render_fn renderers[SK_PT_MAX] = {
+    [SK_PT_INT8] = render_int,
+    [SK_PT_INT16] = render_int,
+    [SK_PT_INT32] = render_int,
+    [SK_PT_INT64] = render_int,
+    [SK_PT_UINT8] = render_int,
+    [SK_PT_UINT16] = render_int,
+    [SK_PT_UINT32] = render_int,
+    [SK_PT_UINT64] = render_int,
+    [SK_PT_PORT] = render_int,
+    [SK_PT_L4PROTO] = render_int,
+    [SK_PT_SOCKFAMILY] = render_int,
+    [SK_PT_BOOL] = render_int,
+    [SK_PT_ERRNO] = render_errno,
+    [SK_PT_FD] = render_fd,
+    [SK_PT_FD32] = render_fd,
+    [SK_PT_PID] = render_pid,
+    [SK_PT_PID32] = render_pid,
+    [SK_PT_UID] = render_id,
+    [SK_PT_GID] = render_id,
+    [SK_PT_CHARBUF] = render_charbuf,
+    [SK_PT_FSPATH] = render_charbuf,
+    [SK_PT_FSRELPATH] = render_charbuf,
+    [SK_PT_BYTEBUF] = render_bytebuf,
+    [SK_PT_CHARBUFARRAY] = render_strarray,
+    [SK_PT_CHARBUF_PAIR_ARRAY] = render_strarray,
+    [SK_PT_SOCKADDR] = render_sockaddr,
+    [SK_PT_SOCKTUPLE] = render_socktuple,
+    [SK_PT_IPV4ADDR] = render_ipaddr,
+    [SK_PT_IPV6ADDR] = render_ipaddr,
+    [SK_PT_IPADDR] = render_ipaddr,
+    [SK_PT_IPV4NET] = render_ipaddr,
+    [SK_PT_IPV6NET] = render_ipaddr,
+    [SK_PT_IPNET] = render_ipaddr,
+    [SK_PT_FDLIST] = render_fdlist,
+    [SK_PT_SYSCALLID] = render_syscallid,
+    [SK_PT_SIGTYPE] = render_sigtype,
+    [SK_PT_RELTIME] = render_reltime,
+    [SK_PT_ABSTIME] = render_abstime,
+    [SK_PT_FLAGS8] = render_flags,
+    [SK_PT_FLAGS16] = render_flags,
+    [SK_PT_FLAGS32] = render_flags,
+    [SK_PT_ENUMFLAGS8] = render_flags,
+    [SK_PT_ENUMFLAGS16] = render_flags,
+    [SK_PT_ENUMFLAGS32] = render_flags,
+    [SK_PT_MODE] = render_mode,
+    [SK_PT_SIGSET] = render_sigset,
+};
+
+/* Types libsinsp cannot print (DOUBLE, DYN without sub-types) show "(n.a.)". */
 static void render_value(const struct param_view *pv, struct text *val, struct text *res)
 {
-    switch (pv->type) {
-    case SK_PT_INT8:
-    case SK_PT_INT16:
-    case SK_PT_INT32:
-    case SK_PT_INT64:
-    case SK_PT_UINT8:
-    case SK_PT_UINT16:
-    case SK_PT_UINT32:
-    case SK_PT_UINT64:
-    case SK_PT_PORT:
-    case SK_PT_L4PROTO:
-    case SK_PT_SOCKFAMILY:
-    case SK_PT_BOOL:
-        render_int(pv, val);
-        break;
-    case SK_PT_ERRNO:
-        render_errno(pv, val, res);
-        break;
-    case SK_PT_FD:
-    case SK_PT_FD32:
-        render_fd(pv, val, res);
-        break;
-    case SK_PT_PID:
-    case SK_PT_PID32:
-        render_pid(pv, val);
-        break;
-    case SK_PT_UID:
-    case SK_PT_GID:
-        render_id(pv, val, res);
-        break;
-    case SK_PT_CHARBUF:
-    case SK_PT_FSPATH:
-    case SK_PT_FSRELPATH:
-        render_charbuf(pv, val);
-        break;
-    case SK_PT_BYTEBUF:
-        render_bytebuf(pv, val);
-        break;
-    case SK_PT_CHARBUFARRAY:
-    case SK_PT_CHARBUF_PAIR_ARRAY:
-        render_strarray(pv, val);
-        break;
-    case SK_PT_SOCKADDR:
-        put_sockaddr(val, pv->val, pv->len);
-        break;
-    case SK_PT_SOCKTUPLE:
-        put_socktuple(val, pv->val, pv->len);
-        break;
-    case SK_PT_IPV4ADDR:
-    case SK_PT_IPV6ADDR:
-    case SK_PT_IPADDR:
-    case SK_PT_IPV4NET:
-    case SK_PT_IPV6NET:
-    case SK_PT_IPNET:
-        render_ipaddr(pv, val);
-        break;
-    case SK_PT_FDLIST:
-        render_fdlist(pv, val);
-        break;
-    case SK_PT_SYSCALLID:
-        render_syscallid(pv, val, res);
-        break;
-    case SK_PT_SIGTYPE:
-        render_sigtype(pv, val, res);
-        break;
-    case SK_PT_RELTIME:
-        render_reltime(pv, val, res);
-        break;
-    case SK_PT_ABSTIME:
-        render_abstime(pv, val);
-        break;
-    case SK_PT_FLAGS8:
-    case SK_PT_FLAGS16:
-    case SK_PT_FLAGS32:
-    case SK_PT_ENUMFLAGS8:
-    case SK_PT_ENUMFLAGS16:
-    case SK_PT_ENUMFLAGS32:
-        render_flags(pv, val, res);
-        break;
-    case SK_PT_MODE:
-        render_mode(pv, val, res);
-        break;
-    case SK_PT_SIGSET:
-        render_sigset(pv, val);
-        break;
-    default:
+    render_fn fn = pv->type < SK_PT_MAX ? renderers[pv->type] : NULL;
+
+    if (fn)
+        fn(pv, val, res);
+    else
         text_puts(val, "(n.a.)");
-        break;
-    }
 }
 
 static const struct sk_event_info *event_info_of(const struct sk_event *ev)

@@ -484,7 +484,7 @@ static const struct sk_thread *refresh_thread(struct sk_state *st, struct thread
     else if (main)
         cwd = main->own_cwd ? main->own_cwd : "";
     else
-        cwd = "./";
+        cwd = "";
     if (t->parent != parent || t->cwd != cwd || t->is_main != (t->tid == t->pid)) {
         struct sk_thread *m = st_thread_mut(st, e);
         m->parent = parent;
@@ -788,11 +788,22 @@ static void fd_from_list_sock(struct sk_state *st, struct sk_fd *f,
         f->has_tuple = true;
         st_format_endpoint(name, sizeof(name), v6, f->sip, f->sport);
         f->name = st_intern_cstr(st, name);
+    } else if (fe->sport < fe->dport) {
+        /* the local end has the lower port: an accepted connection, client is remote */
+        memcpy(f->cip, fe->dip, alen);
+        memcpy(f->sip, fe->sip, alen);
+        f->cport = fe->dport;
+        f->sport = fe->sport;
+        f->role_server = true;
+        f->has_tuple = true;
+        st_fd_name_tuple(st, f);
+        st_fd_classify(st, f);
     } else {
         memcpy(f->cip, fe->sip, alen);
         memcpy(f->sip, fe->dip, alen);
         f->cport = fe->sport;
         f->sport = fe->dport;
+        f->role_client = true;
         f->has_tuple = true;
         st_fd_name_tuple(st, f);
         st_fd_classify(st, f);

@@ -1038,7 +1038,12 @@ static void on_bind(struct evctx *c, int64_t fd)
     if (sv.family == AF_PPM_UNIX) {
         f->name = st_intern(c->st, sv.path.p, sv.path.len);
         f->role_server = true;
-    } else if ((sv.family == AF_PPM_INET || sv.family == AF_PPM_INET6) && sv.dport > 0) {
+    } else if ((sv.family == AF_PPM_INET || sv.family == AF_PPM_INET6) && sv.dport == 0) {
+        /* port 0: the kernel picks one later; only the name changes */
+        char name[96];
+        st_format_endpoint(name, sizeof(name), sv.v6, sv.dip, 0);
+        f->name = st_intern_cstr(c->st, name);
+    } else if (sv.family == AF_PPM_INET || sv.family == AF_PPM_INET6) {
         char name[96];
         f->is_ipv6 = sv.v6;
         f->type = sv.v6 ? SK_FD_IPV6_SERVSOCK : SK_FD_IPV4_SERVSOCK;
@@ -1342,6 +1347,17 @@ static bool lookup_only_event(const struct sk_event_info *info, enum handler h)
     return false;
 }
 
+/* Enter-type events without an exit twin (switch, procexit, container ...). */
+static bool is_enter_only_code(uint16_t type)
+{
+    const struct sk_event_info *exit_info;
+
+    if (!sk_event_is_enter(type))
+        return false;
+    exit_info = sk_event_info((uint16_t)(type + 1));
+    return !exit_info || (exit_info->flags & SK_EF_UNUSED);
+}
+
 static bool is_meta_handler(enum handler h)
 {
     return h == H_CONTAINER_OLD || h == H_CONTAINER_JSON || h == H_ASYNC ||
@@ -1479,7 +1495,7 @@ void sk_state_process(struct sk_state *st, const struct sk_event *ev, struct sk_
         return;
     }
     h = (enum handler)st->handler[ev->type];
-    enter = sk_event_is_enter(ev->type) && !handler_is_enter_only(h);
+    enter = sk_event_is_enter(ev->type) && !is_enter_only_code(ev->type);
     if (is_meta_handler(h)) {
         run_handler(&c, h, -1);
         c.e = st_thread_entry(st, ev->tid);
@@ -1509,7 +1525,7 @@ void sk_state_process(struct sk_state *st, const struct sk_event *ev, struct sk_
     }
     out->thread = c.e ? st_thread_view(st, c.e) : NULL;
     out->fd = output_fd(&c, uses_fd, used_fd);
-    if (!enter && c.e)
+    if (!enter && c.e && !sk_event_is_enter(ev->type))
         c.e->enter.type = 0xffff;
     finish_event(&c);
 }

@@ -9,6 +9,7 @@
  *     -n  print a header line with the field names
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,11 +89,6 @@ static int is_socket(const struct sk_fd *f)
            f->type == SK_FD_IPV4_SERVSOCK || f->type == SK_FD_IPV6_SERVSOCK;
 }
 
-static int ip_is_zero(const struct sk_fd *f, const uint8_t *ip)
-{
-    static const uint8_t zero[16];
-    return memcmp(ip, zero, f->is_ipv6 ? 16 : 4) == 0;
-}
 
 static void print_event(uint64_t num, const struct sk_event *ev, const struct sk_evt_state *es)
 {
@@ -124,12 +120,14 @@ static void print_event(uint64_t num, const struct sk_event *ev, const struct sk
     } else {
         printf(SEP SEP SEP);
     }
-    if (f && is_socket(f)) {
-        print_ip(f, f->sip, !ip_is_zero(f, f->sip) || f->sport);
+    if (f && is_socket(f) && f->has_tuple) {
+        bool serv = f->type == SK_FD_IPV4_SERVSOCK || f->type == SK_FD_IPV6_SERVSOCK;
+        print_ip(f, f->sip, 1);
         printf(SEP "%u" SEP, f->sport);
-        print_ip(f, f->cip, !ip_is_zero(f, f->cip) || f->cport);
+        if (!serv)
+            print_ip(f, f->cip, 1);
         printf(SEP);
-        if (f->cport)
+        if (!serv)
             printf("%u", f->cport);
         printf(SEP "%s", sk_l4proto_name(f->l4proto));
     } else {
