@@ -38,7 +38,7 @@ struct sk_cur {
 static inline void sk_cur_init(struct sk_cur *c, const uint8_t *p, size_t len)
 {
     c->p = p;
-    c->end = p + len;
+    c->end = len ? p + len : p; /* no arithmetic on a NULL, empty buffer */
     c->err = SK_OK;
 }
 

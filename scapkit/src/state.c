@@ -42,14 +42,23 @@ const char *st_blob(struct sk_state *st, const char *p, size_t len)
     return copy;
 }
 
-/* argv[1..] NUL-separated -> space-joined, interned. */
-const char *st_join_args(struct sk_state *st, const char *p, size_t len)
+/*
+ * argv[1..] as NUL-terminated strings -> space-joined, interned; *nargs
+ * gets the argument count (empty arguments count, as in libsinsp).
+ */
+const char *st_join_args(struct sk_state *st, const char *p, size_t len, uint32_t *nargs)
 {
     char stackbuf[4096] = "";
     char *buf = stackbuf;
     const char *r;
+    uint32_t count = 0;
 
-    while (len && p[len - 1] == '\0')
+    for (size_t i = 0; i < len; i++)
+        count += p[i] == '\0';
+    if (len && p[len - 1] != '\0')
+        count++; /* unterminated last argument */
+    *nargs = count;
+    if (len && p[len - 1] == '\0')
         len--;
     if (len >= sizeof(stackbuf)) {
         buf = malloc(len + 1);
@@ -733,7 +742,7 @@ static int load_thread(void *ud, const struct sk_threadinfo *ti)
     t->comm = st_intern(st, ti->comm.p, ti->comm.len);
     t->exe = st_intern(st, ti->exe.p, ti->exe.len);
     t->exepath = st_intern(st, ti->exepath.p, ti->exepath.len);
-    t->args = st_join_args(st, ti->args.p, ti->args.len);
+    t->args = st_join_args(st, ti->args.p, ti->args.len, &t->nargs);
     t->fdlimit = ti->fdlimit;
     t->flags = ti->flags;
     t->uid = ti->uid;
@@ -848,8 +857,14 @@ static int load_fd(void *ud, uint64_t tid, const struct sk_fdlist_entry *fe)
     case SK_FD_UNIX_SOCK:
         f->unix_source = fe->unix_source;
         f->unix_dest = fe->unix_dest;
-        f->name = st_intern(st, fe->name.p, fe->name.len);
-        f->role_server = fe->name.len > 0;
+        {
+            /* old writers kept the '\n' of /proc/net/unix lines; readers drop it */
+            uint32_t n = fe->name.len;
+            while (n && (fe->name.p[n - 1] == '\n' || fe->name.p[n - 1] == '\0'))
+                n--;
+            f->name = st_intern(st, fe->name.p, n);
+            f->role_server = n > 0;
+        }
         break;
     default:
         f->name = st_intern(st, fe->name.p, fe->name.len);
@@ -933,16 +948,15 @@ static bool same_subnet4(const struct local_addr *a, const uint8_t *ip)
 const uint8_t *st_local_addr_for(const struct sk_state *st, bool v6, const uint8_t *remote)
 {
     const struct local_addr *subnet = NULL, *first = NULL;
+    size_t alen = v6 ? 16 : 4;
 
-    if (v6)
-        return NULL;
     for (size_t i = 0; i < st->n_ifaddrs; i++) {
         const struct local_addr *a = &st->ifaddrs[i];
-        if (a->v6)
+        if (a->v6 != v6)
             continue;
-        if (memcmp(a->addr, remote, 4) == 0)
+        if (memcmp(a->addr, remote, alen) == 0)
             return a->addr;
-        if (!subnet && same_subnet4(a, remote))
+        if (!subnet && (v6 ? memcmp(a->addr, remote, 8) == 0 : same_subnet4(a, remote)))
             subnet = a;
         if (!first && !a->loopback)
             first = a;

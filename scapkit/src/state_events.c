@@ -332,7 +332,7 @@ static void apply_image_params(struct evctx *c, struct sk_thread *t)
     if (param_str(c, PN_EXE, &s))
         t->exe = st_intern(c->st, s.p, s.len);
     if (param_bytes(c, PN_ARGS, &s))
-        t->args = st_join_args(c->st, s.p, s.len);
+        t->args = st_join_args(c->st, s.p, s.len, &t->nargs);
     if (param_str(c, PN_COMM, &s))
         t->comm = st_intern(c->st, s.p, s.len);
     else if (param_str(c, PN_EXE, &s))
@@ -972,6 +972,15 @@ static void unix_name(struct sk_state *st, struct sk_fd *f, const struct sockvie
     f->name = st_intern(st, buf, n > 0 ? (size_t)n : 0);
 }
 
+static bool is_zero_addr(const uint8_t *a, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (a[i])
+            return false;
+    }
+    return true;
+}
+
 /*
  * Fill an IP socket fd from a tuple whose "local" and "remote" sides are
  * known; client/server follow the fd's role.
@@ -990,9 +999,9 @@ static void set_endpoints(struct sk_state *st, struct sk_fd *f, const struct soc
     f->typechar = sk_fd_typechar(f->type);
     memset(f->cip, 0, sizeof(f->cip));
     memset(f->sip, 0, sizeof(f->sip));
-    if (!sv->v6 && lip[0] == 0 && lip[1] == 0 && lip[2] == 0 && lip[3] == 0) {
+    if (is_zero_addr(lip, alen)) {
         /* an unbound local end shows the interface address that reaches remote */
-        const uint8_t *ifaddr = st_local_addr_for(st, false, rip);
+        const uint8_t *ifaddr = st_local_addr_for(st, sv->v6, rip);
         if (ifaddr)
             lip = ifaddr;
     }
@@ -1393,6 +1402,25 @@ static void store_enter(struct thread_entry *e, const struct sk_event *ev)
     en->ts = ev->ts;
 }
 
+/*
+ * A generic exit whose own ID names nothing takes the name its enter gives
+ * (old writers put the native syscall number only there).
+ */
+static const char *generic_name_from_enter(const struct stored_enter *en,
+                                           const struct sk_event *ev)
+{
+    uint64_t id = 0;
+    const char *name = NULL;
+
+    if (sk_event_get_u64(ev, 0, &id) && id != 0 && sk_syscall_name((uint16_t)id))
+        return NULL;
+    if (en->nparams > 0 && en->len[0] == 2)
+        name = sk_syscall_name(sk_le16(en->buf + en->off[0]));
+    if ((!name || sk_le16(en->buf + en->off[0]) == 0) && en->nparams > 1 && en->len[1] == 2)
+        name = sk_x86_64_syscall_name(sk_le16(en->buf + en->off[1]));
+    return name;
+}
+
 /* The stored enter event that belongs to this exit, or NULL. */
 static const struct stored_enter *matching_enter(const struct thread_entry *e, uint16_t type,
                                                  const struct sk_event_info *info)
@@ -1429,6 +1457,12 @@ static const struct sk_fd *failed_creator_fd(struct evctx *c)
     f->typechar = 0;
     f->name = NULL;
     f->nameraw = NULL;
+    if (h == H_ACCEPT) {
+        struct sockview sv;
+        /* the event's (empty) tuple, as readers print an empty one */
+        f->name = param_tuple(c, &sv) ? NULL : "NULL";
+        return f;
+    }
     if ((h == H_OPEN || h == H_OPENAT) &&
         (param_str_enter_first(c, PN_NAME, &name) || param_str(c, PN_PATH, &name) ||
          param_str(c, PN_PATHNAME, &name))) {
@@ -1514,8 +1548,12 @@ void sk_state_process(struct sk_state *st, const struct sk_event *ev, struct sk_
     }
     if (ev->info->flags & SK_EF_USES_FD) {
         uses_fd = true;
+        /*
+         * No fd param: an enter event without one means -1; an exit whose
+         * enter is not in the file gets the converter's default, 0.
+         */
         if (!event_used_fd(&c, &used_fd))
-            used_fd = -1; /* libsinsp: fd.num -1 when the event carries no fd */
+            used_fd = c.enter ? -1 : 0;
     }
     if (enter) {
         if (c.e)
@@ -1525,6 +1563,8 @@ void sk_state_process(struct sk_state *st, const struct sk_event *ev, struct sk_
     }
     out->thread = c.e ? st_thread_view(st, c.e) : NULL;
     out->fd = output_fd(&c, uses_fd, used_fd);
+    if (ev->type == 1 && c.enter && c.enter->type == 0)
+        out->type_name = generic_name_from_enter(c.enter, ev);
     if (!enter && c.e && !sk_event_is_enter(ev->type))
         c.e->enter.type = 0xffff;
     finish_event(&c);

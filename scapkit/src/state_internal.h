@@ -200,7 +200,7 @@ struct sk_state {
 const char *st_intern(struct sk_state *st, const char *s, size_t len);
 const char *st_intern_cstr(struct sk_state *st, const char *s);
 const char *st_blob(struct sk_state *st, const char *p, size_t len);
-const char *st_join_args(struct sk_state *st, const char *p, size_t len);
+const char *st_join_args(struct sk_state *st, const char *p, size_t len, uint32_t *nargs);
 const char *st_resolve_path(struct sk_state *st, const char *dir, const char *name,
                             size_t name_len);
 const char *st_dir_with_slash(struct sk_state *st, const char *path);

@@ -30,20 +30,6 @@ static const char *const field_names[] = {
     "fd.sport",   "fd.cip",      "fd.cport",   "fd.l4proto", "container.id", "proc.pname",
 };
 
-static const char *event_type_name(const struct sk_event *ev)
-{
-    uint64_t id;
-
-    if (!ev->info)
-        return "unknown";
-    if ((ev->type == 0 || ev->type == 1) && sk_event_get_u64(ev, 0, &id)) {
-        const char *n = sk_syscall_name((uint16_t)id);
-        if (n)
-            return n;
-    }
-    return ev->info->name;
-}
-
 static void print_ip(const struct sk_fd *f, const uint8_t *ip, int ip_set)
 {
     if (!ip_set) {
@@ -97,12 +83,12 @@ static void print_event(uint64_t num, const struct sk_event *ev, const struct sk
     const struct sk_thread *p = t ? t->parent : NULL;
 
     printf("%" PRIu64 SEP "%" PRIu64 SEP "%" PRId64 SEP "%s" SEP "%s" SEP, ev->ts, num, ev->tid,
-           event_type_name(ev), sk_event_is_enter(ev->type) ? ">" : "<");
+           es->type_name ? es->type_name : sk_event_type_name(ev), sk_event_is_enter(ev->type) ? ">" : "<");
     if (t) {
         printf("%s" SEP "%" PRId64 SEP, t->comm, t->pid);
         if (p)
             printf("%" PRId64, p->pid);
-        printf(SEP "%s" SEP "%s%s%s" SEP "%s" SEP, t->exe, t->comm, t->args[0] ? " " : "",
+        printf(SEP "%s" SEP "%s%s%s" SEP "%s" SEP, t->exe, t->comm, t->nargs ? " " : "",
                t->args, t->cwd);
     } else {
         printf(SEP SEP SEP SEP SEP SEP);

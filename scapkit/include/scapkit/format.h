@@ -269,6 +269,15 @@ static inline uint64_t sk_le64(const uint8_t *p)
     return (uint64_t)sk_le32(p) | ((uint64_t)sk_le32(p + 4) << 32);
 }
 
+/*
+ * evt.type as current readers print it: generic events take the syscall's
+ * name (from the ppm_sc ID, or the x86_64 native number when ID is 0), old
+ * accept4 layouts are "accept4".
+ */
+const char *sk_event_type_name(const struct sk_event *ev);
+/* Name of an x86_64 syscall number, or NULL. */
+const char *sk_x86_64_syscall_name(uint32_t nr);
+
 /* Typed accessors on a decoded event; return false if absent or mis-sized. */
 bool sk_event_get_i64(const struct sk_event *ev, unsigned idx, int64_t *out); /* any int width */
 bool sk_event_get_u64(const struct sk_event *ev, unsigned idx, uint64_t *out);

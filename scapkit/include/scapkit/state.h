@@ -42,6 +42,7 @@ struct sk_thread {
     const char *exe;      /* argv[0] */
     const char *exepath;
     const char *args;     /* argv[1..] joined with spaces */
+    uint32_t nargs;       /* number of arguments (proc.cmdline = comm + " " + args if > 0) */
     const char *cwd;      /* main thread's, with trailing '/' */
     const char *env;      /* NUL-separated list, env_len bytes */
     uint32_t env_len;
@@ -109,6 +110,11 @@ struct sk_evt_state {
     const struct sk_fd *fd;
     /* exit ts - ts of the thread's matching enter event when the file has it, else 0 */
     uint64_t latency_ns;
+    /*
+     * evt.type when the state names it (a generic exit whose syscall only its
+     * enter event identifies), else NULL: use sk_event_type_name().
+     */
+    const char *type_name;
 };
 
 struct sk_state;
