@@ -25,11 +25,8 @@
 #define ERRMSG_LEN 256
 
 struct sk_reader {
-    /* Raw source: an fd, or a memory range. */
+    /* Raw source: an fd, or memory (framed in place, or inflated directly). */
     int fd; /* -1 for memory */
-    const uint8_t *mem;
-    size_t mem_len;
-    size_t mem_pos;
     bool src_eof;
 
     /* gzip layer. */
@@ -74,22 +71,13 @@ static int set_err(struct sk_reader *r, int err, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- raw source */
 
-/* Up to len bytes from the source: > 0 read, 0 at end, < 0 error. */
+/* Up to len bytes from the fd: > 0 read, 0 at end, < 0 error. Memory sources never get here. */
 static ssize_t raw_read(struct sk_reader *r, uint8_t *dst, size_t len)
 {
     ssize_t n;
 
-    if (r->src_eof)
+    if (r->src_eof || r->fd < 0)
         return 0;
-    if (r->fd < 0) {
-        size_t left = r->mem_len - r->mem_pos;
-        size_t take = left < len ? left : len;
-        memcpy(dst, r->mem + r->mem_pos, take);
-        r->mem_pos += take;
-        if (r->mem_pos == r->mem_len)
-            r->src_eof = true;
-        return (ssize_t)take;
-    }
     do {
         n = read(r->fd, dst, len);
     } while (n < 0 && errno == EINTR);
@@ -432,8 +420,6 @@ static int setup_mem_source(struct sk_reader *r, const uint8_t *data, size_t len
 {
     int rc;
 
-    r->mem = data;
-    r->mem_len = len;
     if (!is_gzip_magic(data, len)) {
         r->win = data;
         r->end = len;

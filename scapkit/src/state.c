@@ -1097,14 +1097,25 @@ static const char *const pnames[PN_COUNT] = {
     [PN_EXE_WRITABLE_FLAGS] = "flags",
 };
 
+/* The tables depend only on the schema: built on first use, then shared. */
+static int8_t param_index[SK_EVENT_MAX][PN_COUNT];
+static uint8_t handler_index[SK_EVENT_MAX];
+static bool index_ready;
+
 static void init_param_index(struct sk_state *st)
 {
-    for (unsigned code = 0; code < SK_EVENT_MAX; code++) {
-        const struct sk_event_info *info = sk_event_info((uint16_t)code);
-        for (unsigned p = 0; p < PN_COUNT; p++)
-            st->pidx[code][p] = (int8_t)(info ? sk_event_param_index(info, pnames[p]) : -1);
-        st->handler[code] = (uint8_t)st_handler_for(info, (uint16_t)code);
+    if (!index_ready) {
+        for (unsigned code = 0; code < SK_EVENT_MAX; code++) {
+            const struct sk_event_info *info = sk_event_info((uint16_t)code);
+            for (unsigned p = 0; p < PN_COUNT; p++)
+                param_index[code][p] =
+                    (int8_t)(info ? sk_event_param_index(info, pnames[p]) : -1);
+            handler_index[code] = (uint8_t)st_handler_for(info, (uint16_t)code);
+        }
+        index_ready = true;
     }
+    st->pidx = (const int8_t(*)[PN_COUNT])param_index;
+    st->handler = handler_index;
 }
 
 struct sk_state *sk_state_new(void)

@@ -190,8 +190,9 @@ struct sk_state {
     struct sk_machine_info machine;
     uint64_t tree_gen;         /* bumps whenever a version other threads may point at changes */
     uint32_t names_gen;        /* bumps when users/groups/containers change */
-    int8_t pidx[SK_EVENT_MAX][PN_COUNT];
-    uint8_t handler[SK_EVENT_MAX];
+    /* per event code: index of each named param, and the handler (shared, built once) */
+    const int8_t (*pidx)[PN_COUNT];
+    const uint8_t *handler;
     size_t thread_count;
     bool fresh_section;
 };

@@ -564,7 +564,6 @@ static int collect_user(void *ud, const struct sk_userlist_entry *u)
 
 static void test_userlist(void)
 {
-    char longname[300];
     int v;
 
     for (v = 0; v < 2; v++) {
@@ -585,14 +584,19 @@ static void test_userlist(void)
         CHECK(STR_EQ(c.u[2].name, "root"));
         synth_free(&sb);
     }
+}
+
+/* Names of 256 bytes or more are refused, like libscap. */
+static void test_userlist_limits(void)
+{
+    struct synth_buf sb = SYNTH_BUF_INIT;
+    char longname[300];
+
     memset(longname, 'u', sizeof(longname) - 1);
     longname[sizeof(longname) - 1] = '\0';
-    {
-        struct synth_buf sb = SYNTH_BUF_INIT;
-        synth_user(&sb, true, 1, 1, longname, "/", "/");
-        CHECK_INT(sk_parse_userlist(SK_BT_UL_V2, sb.p, sb.len, NULL, NULL), SK_E_MALFORMED);
-        synth_free(&sb);
-    }
+    synth_user(&sb, true, 1, 1, longname, "/", "/");
+    CHECK_INT(sk_parse_userlist(SK_BT_UL_V2, sb.p, sb.len, NULL, NULL), SK_E_MALFORMED);
+    synth_free(&sb);
 }
 
 struct il_collect {
@@ -866,39 +870,50 @@ static void test_builder(void)
     sk_evb_add_u64(&b, 1);
     sk_evb_add_u64(&b, 2);
     CHECK_INT(sk_evb_finish(&b, &bt, &len), SK_E_INVAL);
+}
 
-    /* A LARGE type goes to EV_V2_LARGE with u32 lengths. */
-    {
-        static uint8_t payload[65600];
-        memset(payload, 'p', sizeof(payload));
-        sk_evb_begin(&b, buf, sizeof(buf), 0, 1, -1, 402);
-        sk_evb_add_u32(&b, 0);
-        sk_evb_add_str(&b, "container");
-        sk_evb_add(&b, payload, sizeof(payload));
-        CHECK_INT(sk_evb_finish(&b, &bt, &len), SK_OK);
-        CHECK_INT(bt, SK_BT_EV_V2_LARGE);
-        CHECK_INT(sk_event_decode_block(bt, buf, len, &ev), SK_OK);
-        CHECK(ev.large && ev.nparams == 3);
-        CHECK_INT(ev.param_len[2], sizeof(payload));
-        CHECK(memcmp(ev.param[2], payload, sizeof(payload)) == 0);
-    }
+/* A LARGE type goes to EV_V2_LARGE with u32 lengths. */
+static void test_builder_large(void)
+{
+    static uint8_t buf[140000], payload[65600];
+    struct sk_event_builder b;
+    struct sk_event ev;
+    uint32_t bt;
+    size_t len;
+
+    memset(payload, 'p', sizeof(payload));
+    sk_evb_begin(&b, buf, sizeof(buf), 0, 1, -1, 402);
+    sk_evb_add_u32(&b, 0);
+    sk_evb_add_str(&b, "container");
+    sk_evb_add(&b, payload, sizeof(payload));
+    CHECK_INT(sk_evb_finish(&b, &bt, &len), SK_OK);
+    CHECK_INT(bt, SK_BT_EV_V2_LARGE);
+    CHECK_INT(sk_event_decode_block(bt, buf, len, &ev), SK_OK);
+    CHECK(ev.large && ev.nparams == 3);
+    CHECK_INT(ev.param_len[2], sizeof(payload));
+    CHECK(memcmp(ev.param[2], payload, sizeof(payload)) == 0);
+}
+
+static void test_builder_limits(void)
+{
+    static uint8_t buf[140000], big[65536];
+    struct sk_event_builder b;
+    uint32_t bt;
+    size_t len;
 
     /* Non-LARGE bodies must fit libscap's 64 KiB read buffer. */
-    {
-        static uint8_t big[65535];
-        sk_evb_begin(&b, buf, sizeof(buf), 0, 1, 1, 7); /* read exit */
-        sk_evb_add_u64(&b, 0);
-        sk_evb_add(&b, big, 65000);
-        CHECK_INT(sk_evb_finish(&b, &bt, &len), SK_OK);
-        sk_evb_begin(&b, buf, sizeof(buf), 0, 1, 1, 7);
-        sk_evb_add_u64(&b, 0);
-        sk_evb_add(&b, big, 65535);
-        CHECK_INT(sk_evb_finish(&b, &bt, &len), SK_E_BADLEN);
-        sk_evb_begin(&b, buf, sizeof(buf), 0, 1, 1, 7);
-        sk_evb_add(&b, big, 65536);
-        CHECK_INT(sk_evb_finish(&b, &bt, &len), SK_E_BADLEN);
-    }
-    /* Unknown type, tiny buffer. */
+    sk_evb_begin(&b, buf, sizeof(buf), 0, 1, 1, 7); /* read exit */
+    sk_evb_add_u64(&b, 0);
+    sk_evb_add(&b, big, 65000);
+    CHECK_INT(sk_evb_finish(&b, &bt, &len), SK_OK);
+    sk_evb_begin(&b, buf, sizeof(buf), 0, 1, 1, 7);
+    sk_evb_add_u64(&b, 0);
+    sk_evb_add(&b, big, 65535);
+    CHECK_INT(sk_evb_finish(&b, &bt, &len), SK_E_BADLEN);
+    sk_evb_begin(&b, buf, sizeof(buf), 0, 1, 1, 7);
+    sk_evb_add(&b, big, 65536); /* does not fit a u16 length */
+    CHECK_INT(sk_evb_finish(&b, &bt, &len), SK_E_BADLEN);
+    /* Unknown type, tiny buffers. */
     sk_evb_begin(&b, buf, sizeof(buf), 0, 1, 1, SK_EVENT_MAX);
     CHECK_INT(sk_evb_finish(&b, &bt, &len), SK_E_INVAL);
     sk_evb_begin(&b, buf, 20, 0, 1, 1, 3);
@@ -1076,6 +1091,67 @@ static void test_reader_mem_gzip(void)
     synth_free(&plain);
     synth_free(&gz);
     synth_free(&two);
+}
+
+/* Blocks larger than the reader's initial window, through a file and a pipe. */
+static int write_big_blocks(struct sk_writer *w, const uint8_t *big, size_t len)
+{
+    sk_writer_shb(w);
+    sk_writer_block(w, 0x300u, big, 100);
+    sk_writer_block(w, 0x301u, big, len);
+    sk_writer_block(w, 0x302u, big, len / 3);
+    return sk_writer_close(w);
+}
+
+static void check_big_blocks(struct sk_reader *r, const uint8_t *big, size_t len)
+{
+    struct sk_block blk;
+
+    CHECK_INT(sk_reader_next(r, &blk), 1);
+    CHECK_INT(sk_reader_next(r, &blk), 1);
+    CHECK(blk.type == 0x300u && blk.body_len == 100 && memcmp(blk.body, big, 100) == 0);
+    CHECK_INT(sk_reader_next(r, &blk), 1);
+    CHECK(blk.type == 0x301u && blk.body_len == len && memcmp(blk.body, big, len) == 0);
+    CHECK_INT(sk_reader_next(r, &blk), 1);
+    CHECK(blk.type == 0x302u && blk.body_len == (len / 3 + 3) / 4 * 4);
+    CHECK(memcmp(blk.body, big, len / 3) == 0);
+    CHECK_INT(sk_reader_next(r, &blk), 0);
+}
+
+static void test_big_blocks(void)
+{
+    const size_t len = 3u * 1024 * 1024 + 8;
+    uint8_t *big = malloc(len);
+    size_t i;
+    int gz;
+
+    for (i = 0; i < len; i++)
+        big[i] = (uint8_t)(i * 7 + (i >> 12));
+    for (gz = 0; gz < 2; gz++) {
+        struct sk_writer *w = NULL;
+        struct sk_reader *r = NULL;
+        int fds[2], status = 0;
+        pid_t pid;
+
+        if (pipe(fds) != 0)
+            break;
+        pid = fork();
+        if (pid == 0) {
+            close(fds[0]);
+            if (sk_writer_open_fd(&w, fds[1], gz) != SK_OK)
+                _exit(2);
+            _exit(write_big_blocks(w, big, len) == SK_OK ? 0 : 1);
+        }
+        close(fds[1]);
+        CHECK_INT(sk_reader_open_fd(&r, fds[0]), SK_OK);
+        if (r) {
+            check_big_blocks(r, big, len);
+            sk_reader_close(r);
+        }
+        waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    free(big);
 }
 
 /* ---------------------------------------------------------------- reader errors */
@@ -1298,6 +1374,36 @@ static void test_sections_and_headers(void)
     CHECK(r == NULL);
 }
 
+/* Corrupt compressed data is an error naming gzip, never garbage blocks. */
+static void test_corrupt_gzip(void)
+{
+    struct synth_buf plain = SYNTH_BUF_INIT, gz = SYNTH_BUF_INIT;
+    unsigned reported = 0, tries = 0;
+    size_t i;
+
+    synth_small_capture(&plain);
+    gzip_buf(&plain, &gz);
+    /* Deflate data starts after the 10-byte header; the last 8 are CRC and size. */
+    for (i = 10; i + 8 < gz.len; i += 7) {
+        struct walk_result w;
+        int orc;
+
+        gz.p[i] ^= 0x55;
+        w = walk_mem(gz.p, gz.len, &orc);
+        gz.p[i] ^= 0x55;
+        tries++;
+        if (orc < 0 || w.rc < 0)
+            reported++;
+    }
+    /* The CRC catches what the deflate decoder lets through. */
+    CHECK_INT(reported, tries);
+    /* A bad CRC: every block reads, then the end of the member is an error. */
+    gz.p[gz.len - 6] ^= 1;
+    expect_reader_error(&gz, SK_E_MALFORMED, "gzip");
+    synth_free(&plain);
+    synth_free(&gz);
+}
+
 int main(void)
 {
     test_block_kinds();
@@ -1308,6 +1414,7 @@ int main(void)
     test_fdlist();
     test_fdlist_edge();
     test_userlist();
+    test_userlist_limits();
     test_iflist();
     test_event_v2();
     test_event_v2_errors();
@@ -1315,9 +1422,13 @@ int main(void)
     test_event_large_and_params();
     test_event_accessors();
     test_builder();
+    test_builder_large();
+    test_builder_limits();
     test_roundtrip_files();
     test_roundtrip_pipe();
     test_reader_mem_gzip();
+    test_big_blocks();
+    test_corrupt_gzip();
     test_truncation_everywhere();
     test_flipped_bytes();
     test_absurd_lengths();

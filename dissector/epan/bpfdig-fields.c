@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bpfdig-fields.c - proc.*, thread.*, user.*, group.*, fd.*, container.*
+ * and k8s.* fields of an event, with libsinsp's semantics (see
+ * docs/fields.md for each field and where bpfdig differs from sysdig).
+ */
+#define WS_LOG_DOMAIN "bpfdig"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include <wireshark.h>
+#include <epan/packet.h>
+
+#include "ws_compat.h"
+
+#include "bpfdig-fields.h"
+#include "scapkit/format.h"
+#include "scapkit/state.h"
+
+/* Ancestors listed (a guard against cycles in damaged state). */
+#define MAX_ANCESTORS 64
+/* user.loginuid of "no login uid". */
+#define NO_LOGINUID 0xFFFFFFFFu
+
+static int hf_thread_tid = -1;
+static int hf_thread_vtid = -1;
+static int hf_proc_name = -1;
+static int hf_proc_exe = -1;
+static int hf_proc_exepath = -1;
+static int hf_proc_cmdline = -1;
+static int hf_proc_args = -1;
+static int hf_proc_pid = -1;
+static int hf_proc_ppid = -1;
+static int hf_proc_pname = -1;
+static int hf_proc_pcmdline = -1;
+static int hf_proc_cwd = -1;
+static int hf_proc_tty = -1;
+static int hf_proc_sid = -1;
+static int hf_proc_vpid = -1;
+static int hf_proc_aname = -1;
+static int hf_proc_apid = -1;
+static int hf_user_uid = -1;
+static int hf_user_name = -1;
+static int hf_user_homedir = -1;
+static int hf_user_shell = -1;
+static int hf_user_loginuid = -1;
+static int hf_group_gid = -1;
+static int hf_group_name = -1;
+static int hf_fd_num = -1;
+static int hf_fd_type = -1;
+static int hf_fd_typechar = -1;
+static int hf_fd_name = -1;
+static int hf_fd_directory = -1;
+static int hf_fd_filename = -1;
+static int hf_fd_cip = -1;
+static int hf_fd_sip = -1;
+static int hf_fd_lip = -1;
+static int hf_fd_rip = -1;
+static int hf_fd_cip6 = -1;
+static int hf_fd_sip6 = -1;
+static int hf_fd_lip6 = -1;
+static int hf_fd_rip6 = -1;
+static int hf_fd_cport = -1;
+static int hf_fd_sport = -1;
+static int hf_fd_lport = -1;
+static int hf_fd_rport = -1;
+static int hf_fd_l4proto = -1;
+static int hf_fd_sockfamily = -1;
+static int hf_fd_is_server = -1;
+static int hf_container_id = -1;
+static int hf_container_name = -1;
+static int hf_container_image = -1;
+static int hf_container_image_id = -1;
+static int hf_container_type = -1;
+static int hf_container_privileged = -1;
+static int hf_k8s_pod_name = -1;
+static int hf_k8s_ns_name = -1;
+
+static int ett_proc = -1;
+static int ett_ancestors = -1;
+static int ett_user = -1;
+static int ett_fd = -1;
+static int ett_container = -1;
+
+/* ------------------------------------------------------------ helpers */
+
+/* A value sysdig would print: present and not its "<NA>" marker. */
+static bool has_text(const char *s)
+{
+    return s && strcmp(s, "<NA>") != 0;
+}
+
+static bool has_nonempty_text(const char *s)
+{
+    return has_text(s) && s[0] != '\0';
+}
+
+static void add_str(proto_tree *t, int hf, tvbuff_t *tvb, const char *s)
+{
+    if (has_text(s))
+        proto_item_set_generated(proto_tree_add_string(t, hf, tvb, 0, 0, s));
+}
+
+static void add_i64(proto_tree *t, int hf, tvbuff_t *tvb, int64_t v)
+{
+    proto_item_set_generated(proto_tree_add_int64(t, hf, tvb, 0, 0, v));
+}
+
+static void add_u32(proto_tree *t, int hf, tvbuff_t *tvb, uint32_t v)
+{
+    proto_item_set_generated(proto_tree_add_uint(t, hf, tvb, 0, 0, v));
+}
+
+static void add_bool(proto_tree *t, int hf, tvbuff_t *tvb, bool v)
+{
+    proto_item_set_generated(proto_tree_add_boolean(t, hf, tvb, 0, 0, v));
+}
+
+static void add_ip(proto_tree *t, int hf4, int hf6, tvbuff_t *tvb, bool ipv6, const uint8_t *ip)
+{
+    proto_item *ti;
+
+    if (ipv6) {
+        ws_in6_addr a;
+        memcpy(a.bytes, ip, sizeof(a.bytes));
+        ti = proto_tree_add_ipv6(t, hf6, tvb, 0, 0, &a);
+    } else {
+        ws_in4_addr a;
+        memcpy(&a, ip, sizeof(a));
+        ti = proto_tree_add_ipv4(t, hf4, tvb, 0, 0, a);
+    }
+    proto_item_set_generated(ti);
+}
+
+static void add_port(proto_tree *t, int hf, tvbuff_t *tvb, uint16_t port)
+{
+    add_u32(t, hf, tvb, port);
+}
+
+/* "comm arg1 arg2", as sysdig's proc.cmdline. */
+static const char *cmdline(packet_info *pinfo, const struct sk_thread *t)
+{
+    const char *comm = t->comm ? t->comm : "";
+
+    if (!t->args || !t->args[0])
+        return comm;
+    return wmem_strdup_printf(BPFDIG_PACKET_POOL(pinfo), "%s %s", comm, t->args);
+}
+
+/* ------------------------------------------------------------ process */
+
+static void add_ancestors(proto_tree *t, tvbuff_t *tvb, const struct sk_thread *th)
+{
+    proto_tree *at = NULL;
+
+    if (!proto_field_is_referenced(t, hf_proc_aname) && !proto_field_is_referenced(t, hf_proc_apid))
+        return;
+    for (unsigned n = 1; n <= MAX_ANCESTORS; n++) {
+        const struct sk_thread *a = sk_thread_ancestor(th, n);
+        if (!a)
+            break;
+        if (!at)
+            at = proto_tree_add_subtree(t, tvb, 0, 0, ett_ancestors, NULL, "Ancestors");
+        add_str(at, hf_proc_aname, tvb, a->comm);
+        add_i64(at, hf_proc_apid, tvb, a->pid);
+    }
+}
+
+static void add_proc_fields(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
+                            const struct sk_thread *th)
+{
+    const struct sk_thread *parent = th->parent;
+
+    add_str(t, hf_proc_name, tvb, th->comm);
+    add_str(t, hf_proc_exe, tvb, th->exe);
+    add_str(t, hf_proc_exepath, tvb, th->exepath);
+    if (proto_field_is_referenced(t, hf_proc_cmdline))
+        add_str(t, hf_proc_cmdline, tvb, cmdline(pinfo, th));
+    add_str(t, hf_proc_args, tvb, th->args ? th->args : "");
+    add_i64(t, hf_proc_pid, tvb, th->pid);
+    add_i64(t, hf_proc_ppid, tvb, th->ptid);
+    if (parent) {
+        add_str(t, hf_proc_pname, tvb, parent->comm);
+        if (proto_field_is_referenced(t, hf_proc_pcmdline))
+            add_str(t, hf_proc_pcmdline, tvb, cmdline(pinfo, parent));
+    }
+    add_str(t, hf_proc_cwd, tvb, th->cwd);
+    add_u32(t, hf_proc_tty, tvb, th->tty);
+    add_i64(t, hf_proc_sid, tvb, th->sid);
+    if (th->vpid >= 0)
+        add_i64(t, hf_proc_vpid, tvb, th->vpid);
+    if (th->vtid >= 0)
+        add_i64(t, hf_thread_vtid, tvb, th->vtid);
+    add_ancestors(t, tvb, th);
+}
+
+static void add_user_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_thread *th)
+{
+    proto_tree *t = proto_tree_add_subtree_format(
+        tree, tvb, 0, 0, ett_user, NULL, "User: %s (uid %" PRIu32 ")",
+        has_text(th->user_name) ? th->user_name : "<NA>", th->uid);
+
+    add_u32(t, hf_user_uid, tvb, th->uid);
+    add_str(t, hf_user_name, tvb, th->user_name);
+    add_str(t, hf_user_homedir, tvb, th->user_home);
+    add_str(t, hf_user_shell, tvb, th->user_shell);
+    add_i64(t, hf_user_loginuid, tvb, th->loginuid == NO_LOGINUID ? -1 : (int64_t)th->loginuid);
+    add_u32(t, hf_group_gid, tvb, th->gid);
+    add_str(t, hf_group_name, tvb, th->group_name);
+}
+
+static void add_container_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_container *c)
+{
+    proto_tree *t = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_container, NULL,
+                                                  "Container: %s", c ? c->id : "host");
+
+    if (!c) {
+        add_str(t, hf_container_id, tvb, "host");
+        return;
+    }
+    add_str(t, hf_container_id, tvb, c->id);
+    if (has_nonempty_text(c->name))
+        add_str(t, hf_container_name, tvb, c->name);
+    if (has_nonempty_text(c->image))
+        add_str(t, hf_container_image, tvb, c->image);
+    if (has_nonempty_text(c->image_id))
+        add_str(t, hf_container_image_id, tvb, c->image_id);
+    if (has_nonempty_text(c->type))
+        add_str(t, hf_container_type, tvb, c->type);
+    if (c->privileged >= 0)
+        add_bool(t, hf_container_privileged, tvb, c->privileged != 0);
+    if (has_nonempty_text(c->k8s_pod_name))
+        add_str(t, hf_k8s_pod_name, tvb, c->k8s_pod_name);
+    if (has_nonempty_text(c->k8s_ns_name))
+        add_str(t, hf_k8s_ns_name, tvb, c->k8s_ns_name);
+}
+
+/* ------------------------------------------------------------ fd */
+
+bool bpfdig_fd_is_ip_socket(const struct sk_fd *fd)
+{
+    switch (fd->type) {
+    case SK_FD_IPV4_SOCK:
+    case SK_FD_IPV6_SOCK:
+    case SK_FD_IPV4_SERVSOCK:
+    case SK_FD_IPV6_SERVSOCK:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_servsock(const struct sk_fd *fd)
+{
+    return fd->type == SK_FD_IPV4_SERVSOCK || fd->type == SK_FD_IPV6_SERVSOCK;
+}
+
+static bool fd_ipv6(const struct sk_fd *fd)
+{
+    return fd->type == SK_FD_IPV6_SOCK || fd->type == SK_FD_IPV6_SERVSOCK;
+}
+
+static bool ip_is_zero(const uint8_t *ip, bool ipv6)
+{
+    static const uint8_t zero[16];
+
+    return memcmp(ip, zero, ipv6 ? 16 : 4) == 0;
+}
+
+bool bpfdig_fd_has_role(const struct sk_fd *fd)
+{
+    bool v6 = fd_ipv6(fd);
+
+    if (is_servsock(fd))
+        return true;
+    return !(ip_is_zero(fd->cip, v6) && ip_is_zero(fd->sip, v6) && fd->cport == 0 &&
+             fd->sport == 0);
+}
+
+/*
+ * Is an address one of the machine's own? Like sysdig: an exact match in
+ * the capture's interface list (plus ::1). Without an interface list, the
+ * socket's role decides (a client's own address is the client one).
+ */
+static bool addr_is_local(const struct sk_fd *fd, const uint8_t *ip, bool client_side)
+{
+    static const uint8_t loop6[16] = {[15] = 1};
+    bool v6 = fd_ipv6(fd);
+
+    if (v6 && memcmp(ip, loop6, 16) == 0)
+        return true;
+    if (bpfdig_store_have_ifaddrs())
+        return bpfdig_store_is_local_addr(v6, ip);
+    return client_side ? !fd->is_server : fd->is_server;
+}
+
+static bool fd_is_server(const struct sk_fd *fd)
+{
+    if (is_servsock(fd))
+        return true;
+    if (fd->type == SK_FD_IPV4_SOCK || fd->type == SK_FD_IPV6_SOCK)
+        return addr_is_local(fd, fd->sip, false);
+    return false;
+}
+
+static void add_socket_fields(proto_tree *t, tvbuff_t *tvb, const struct sk_fd *fd)
+{
+    bool v6 = fd_ipv6(fd);
+    bool local;
+
+    add_str(t, hf_fd_l4proto, tvb, sk_l4proto_name(fd->l4proto));
+    add_str(t, hf_fd_sockfamily, tvb, "ip");
+    if (is_servsock(fd)) {
+        add_ip(t, hf_fd_sip, hf_fd_sip6, tvb, v6, fd->sip);
+        add_port(t, hf_fd_sport, tvb, fd->sport);
+        return;
+    }
+    if (!bpfdig_fd_has_role(fd))
+        return;
+    add_ip(t, hf_fd_cip, hf_fd_cip6, tvb, v6, fd->cip);
+    add_ip(t, hf_fd_sip, hf_fd_sip6, tvb, v6, fd->sip);
+    add_port(t, hf_fd_cport, tvb, fd->cport);
+    add_port(t, hf_fd_sport, tvb, fd->sport);
+    local = addr_is_local(fd, fd->cip, true);
+    add_ip(t, hf_fd_lip, hf_fd_lip6, tvb, v6, local ? fd->cip : fd->sip);
+    add_ip(t, hf_fd_rip, hf_fd_rip6, tvb, v6, local ? fd->sip : fd->cip);
+    add_port(t, hf_fd_lport, tvb, local ? fd->cport : fd->sport);
+    add_port(t, hf_fd_rport, tvb, local ? fd->sport : fd->cport);
+}
+
+static bool is_file(const struct sk_fd *fd)
+{
+    return fd->type == SK_FD_FILE || fd->type == SK_FD_FILE_V2;
+}
+
+/* fd.directory / fd.filename of a file, split at the last '/' as sysdig does. */
+static void add_path_fields(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
+                            const struct sk_fd *fd)
+{
+    const char *name = fd->name ? fd->name : "";
+    const char *slash = strrchr(name, '/');
+    size_t len = strlen(name);
+
+    if (fd->type == SK_FD_DIRECTORY) {
+        add_str(t, hf_fd_directory, tvb, name);
+        return;
+    }
+    if (!slash) {
+        add_str(t, hf_fd_directory, tvb, "/");
+        add_str(t, hf_fd_filename, tvb, "/");
+        return;
+    }
+    if (slash == name)
+        add_str(t, hf_fd_directory, tvb, "/");
+    else if ((size_t)(slash - name) < len - 1)
+        add_str(t, hf_fd_directory, tvb,
+                wmem_strndup(BPFDIG_PACKET_POOL(pinfo), name, (size_t)(slash - name)));
+    else
+        add_str(t, hf_fd_directory, tvb, name);
+    add_str(t, hf_fd_filename, tvb, (size_t)(slash - name) < len - 1 ? slash + 1 : name);
+}
+
+static void add_fd_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+                          const struct sk_fd *fd)
+{
+    bool known = fd->type != SK_FD_UNINITIALIZED;
+    proto_tree *t = proto_tree_add_subtree_format(
+        tree, tvb, 0, 0, ett_fd, NULL, "File descriptor: %" PRId64 " (%s) %s", fd->num,
+        known ? sk_fd_typename(fd->type) : "not in the fd table",
+        known && fd->name ? fd->name : "");
+    char typechar[2] = {fd->typechar, '\0'};
+
+    add_i64(t, hf_fd_num, tvb, fd->num);
+    if (!known)
+        return;
+    add_str(t, hf_fd_type, tvb, sk_fd_typename(fd->type));
+    if (fd->typechar)
+        add_str(t, hf_fd_typechar, tvb, typechar);
+    add_str(t, hf_fd_name, tvb, fd->name ? fd->name : "");
+    if (is_file(fd) || fd->type == SK_FD_DIRECTORY)
+        add_path_fields(t, tvb, pinfo, fd);
+    if (bpfdig_fd_is_ip_socket(fd))
+        add_socket_fields(t, tvb, fd);
+    else if (fd->type == SK_FD_UNIX_SOCK)
+        add_str(t, hf_fd_sockfamily, tvb, "unix");
+    add_bool(t, hf_fd_is_server, tvb, fd_is_server(fd));
+}
+
+/* ------------------------------------------------------------ entry points */
+
+void bpfdig_add_state_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
+                             const struct bpfdig_frame *f, int64_t tid)
+{
+    const struct sk_thread *th = f->thread;
+    proto_tree *pt;
+
+    if (!tree)
+        return;
+    if (th && !th->invalid)
+        pt = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_proc, NULL,
+                                           "Process: %s (pid %" PRId64 ", tid %" PRId64 ")",
+                                           th->comm ? th->comm : "", th->pid, tid);
+    else
+        pt = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_proc, NULL,
+                                           "Thread %" PRId64 " (not in the state)", tid);
+    add_i64(pt, hf_thread_tid, tvb, tid);
+    if (th && !th->invalid) {
+        add_proc_fields(pt, tvb, pinfo, th);
+        add_user_fields(tree, tvb, th);
+    }
+    if (f->fd)
+        add_fd_fields(tree, tvb, pinfo, f->fd);
+    if (th && !th->invalid)
+        add_container_fields(tree, tvb, th->container);
+}
+
+void bpfdig_register_state_fields(int proto)
+{
+    static hf_register_info hf[] = {
+        {&hf_thread_tid,
+         {"Thread ID", "thread.tid", FT_INT64, BASE_DEC, NULL, 0, "Thread id (host namespace)",
+          HFILL}},
+        {&hf_thread_vtid,
+         {"Thread virtual ID", "thread.vtid", FT_INT64, BASE_DEC, NULL, 0,
+          "Thread id in its pid namespace", HFILL}},
+        {&hf_proc_name,
+         {"Process name", "proc.name", FT_STRING, BASE_NONE, NULL, 0,
+          "Name of the process (comm, at most 15 characters)", HFILL}},
+        {&hf_proc_exe,
+         {"Executable", "proc.exe", FT_STRING, BASE_NONE, NULL, 0, "argv[0] of the process",
+          HFILL}},
+        {&hf_proc_exepath,
+         {"Executable path", "proc.exepath", FT_STRING, BASE_NONE, NULL, 0,
+          "Full path of the executable (kernel-resolved)", HFILL}},
+        {&hf_proc_cmdline,
+         {"Command line", "proc.cmdline", FT_STRING, BASE_NONE, NULL, 0,
+          "Process name followed by its arguments", HFILL}},
+        {&hf_proc_args,
+         {"Arguments", "proc.args", FT_STRING, BASE_NONE, NULL, 0,
+          "argv[1..] joined with spaces", HFILL}},
+        {&hf_proc_pid,
+         {"Process ID", "proc.pid", FT_INT64, BASE_DEC, NULL, 0, "Process (thread group) id",
+          HFILL}},
+        {&hf_proc_ppid,
+         {"Parent process ID", "proc.ppid", FT_INT64, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_proc_pname,
+         {"Parent name", "proc.pname", FT_STRING, BASE_NONE, NULL, 0,
+          "Name of the parent process", HFILL}},
+        {&hf_proc_pcmdline,
+         {"Parent command line", "proc.pcmdline", FT_STRING, BASE_NONE, NULL, 0,
+          "Command line of the parent process", HFILL}},
+        {&hf_proc_cwd,
+         {"Working directory", "proc.cwd", FT_STRING, BASE_NONE, NULL, 0,
+          "Current working directory (with a trailing /)", HFILL}},
+        {&hf_proc_tty,
+         {"TTY", "proc.tty", FT_UINT32, BASE_DEC, NULL, 0, "Controlling terminal (0: none)",
+          HFILL}},
+        {&hf_proc_sid,
+         {"Session ID", "proc.sid", FT_INT64, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_proc_vpid,
+         {"Virtual process ID", "proc.vpid", FT_INT64, BASE_DEC, NULL, 0,
+          "Process id in its pid namespace", HFILL}},
+        {&hf_proc_aname,
+         {"Ancestor name", "proc.aname", FT_STRING, BASE_NONE, NULL, 0,
+          "Name of an ancestor (one occurrence per ancestor, parent first)", HFILL}},
+        {&hf_proc_apid,
+         {"Ancestor process ID", "proc.apid", FT_INT64, BASE_DEC, NULL, 0,
+          "Pid of an ancestor (one occurrence per ancestor, parent first)", HFILL}},
+        {&hf_user_uid,
+         {"User ID", "user.uid", FT_UINT32, BASE_DEC, NULL, 0, "Effective user id", HFILL}},
+        {&hf_user_name,
+         {"User name", "user.name", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL}},
+        {&hf_user_homedir,
+         {"Home directory", "user.homedir", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL}},
+        {&hf_user_shell,
+         {"Shell", "user.shell", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL}},
+        {&hf_user_loginuid,
+         {"Login user ID", "user.loginuid", FT_INT64, BASE_DEC, NULL, 0,
+          "Audit login uid (-1: none)", HFILL}},
+        {&hf_group_gid,
+         {"Group ID", "group.gid", FT_UINT32, BASE_DEC, NULL, 0, "Effective group id", HFILL}},
+        {&hf_group_name,
+         {"Group name", "group.name", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL}},
+        {&hf_fd_num,
+         {"FD number", "fd.num", FT_INT64, BASE_DEC, NULL, 0, "File descriptor of the event",
+          HFILL}},
+        {&hf_fd_type,
+         {"FD type", "fd.type", FT_STRING, BASE_NONE, NULL, 0,
+          "file, directory, ipv4, ipv6, unix, pipe, event, signalfd, ...", HFILL}},
+        {&hf_fd_typechar,
+         {"FD type char", "fd.typechar", FT_STRING, BASE_NONE, NULL, 0,
+          "f d 4 6 u p e s l i t n b r m P o", HFILL}},
+        {&hf_fd_name,
+         {"FD name", "fd.name", FT_STRING, BASE_NONE, NULL, 0,
+          "Path of a file, tuple of a connection, ...", HFILL}},
+        {&hf_fd_directory,
+         {"FD directory", "fd.directory", FT_STRING, BASE_NONE, NULL, 0,
+          "Directory part of a file's path", HFILL}},
+        {&hf_fd_filename,
+         {"FD file name", "fd.filename", FT_STRING, BASE_NONE, NULL, 0,
+          "File name part of a file's path", HFILL}},
+        {&hf_fd_cip,
+         {"Client IP", "fd.cip", FT_IPv4, BASE_NONE, NULL, 0,
+          "Client address of an IPv4 connection (IPv6: fd.cip.v6)", HFILL}},
+        {&hf_fd_sip,
+         {"Server IP", "fd.sip", FT_IPv4, BASE_NONE, NULL, 0,
+          "Server address of an IPv4 connection or listening socket (IPv6: fd.sip.v6)", HFILL}},
+        {&hf_fd_lip,
+         {"Local IP", "fd.lip", FT_IPv4, BASE_NONE, NULL, 0,
+          "Local address of an IPv4 connection (IPv6: fd.lip.v6)", HFILL}},
+        {&hf_fd_rip,
+         {"Remote IP", "fd.rip", FT_IPv4, BASE_NONE, NULL, 0,
+          "Remote address of an IPv4 connection (IPv6: fd.rip.v6)", HFILL}},
+        {&hf_fd_cip6,
+         {"Client IPv6", "fd.cip.v6", FT_IPv6, BASE_NONE, NULL, 0,
+          "Client address of an IPv6 connection", HFILL}},
+        {&hf_fd_sip6,
+         {"Server IPv6", "fd.sip.v6", FT_IPv6, BASE_NONE, NULL, 0,
+          "Server address of an IPv6 connection or listening socket", HFILL}},
+        {&hf_fd_lip6,
+         {"Local IPv6", "fd.lip.v6", FT_IPv6, BASE_NONE, NULL, 0,
+          "Local address of an IPv6 connection", HFILL}},
+        {&hf_fd_rip6,
+         {"Remote IPv6", "fd.rip.v6", FT_IPv6, BASE_NONE, NULL, 0,
+          "Remote address of an IPv6 connection", HFILL}},
+        {&hf_fd_cport,
+         {"Client port", "fd.cport", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_fd_sport,
+         {"Server port", "fd.sport", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_fd_lport,
+         {"Local port", "fd.lport", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_fd_rport,
+         {"Remote port", "fd.rport", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_fd_l4proto,
+         {"L4 protocol", "fd.l4proto", FT_STRING, BASE_NONE, NULL, 0, "tcp, udp, icmp, raw",
+          HFILL}},
+        {&hf_fd_sockfamily,
+         {"Socket family", "fd.sockfamily", FT_STRING, BASE_NONE, NULL, 0, "ip or unix",
+          HFILL}},
+        {&hf_fd_is_server,
+         {"Is server", "fd.is_server", FT_BOOLEAN, BASE_NONE, NULL, 0,
+          "The process is the server side of the socket", HFILL}},
+        {&hf_container_id,
+         {"Container ID", "container.id", FT_STRING, BASE_NONE, NULL, 0,
+          "12-character container id, \"host\" outside containers", HFILL}},
+        {&hf_container_name,
+         {"Container name", "container.name", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL}},
+        {&hf_container_image,
+         {"Container image", "container.image", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL}},
+        {&hf_container_image_id,
+         {"Container image ID", "container.image.id", FT_STRING, BASE_NONE, NULL, 0, NULL,
+          HFILL}},
+        {&hf_container_type,
+         {"Container type", "container.type", FT_STRING, BASE_NONE, NULL, 0,
+          "docker, podman, cri, containerd, lxc, ...", HFILL}},
+        {&hf_container_privileged,
+         {"Privileged", "container.privileged", FT_BOOLEAN, BASE_NONE, NULL, 0,
+          "The container runs privileged", HFILL}},
+        {&hf_k8s_pod_name,
+         {"Pod name", "k8s.pod.name", FT_STRING, BASE_NONE, NULL, 0, "Kubernetes pod name",
+          HFILL}},
+        {&hf_k8s_ns_name,
+         {"Namespace", "k8s.ns.name", FT_STRING, BASE_NONE, NULL, 0, "Kubernetes namespace",
+          HFILL}},
+    };
+    static int *ett[] = {&ett_proc, &ett_ancestors, &ett_user, &ett_fd, &ett_container};
+
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+}
