@@ -28,9 +28,9 @@ struct ifaddr {
 
 static struct {
     struct sk_state *state;
-    GPtrArray *chunks;  /* struct bpfdig_frame[CHUNK_SLOTS] */
-    GArray *fdrefs;     /* struct fdref, ascending frame */
-    GArray *ifaddrs;    /* struct ifaddr */
+    GPtrArray *chunks; /* struct bpfdig_frame[CHUNK_SLOTS] */
+    GArray *fdrefs;    /* struct fdref, ascending frame */
+    GArray *ifaddrs;   /* struct ifaddr */
     uint32_t evt_count;
 } store;
 

@@ -25,9 +25,9 @@
 #include "scapkit/state.h"
 
 /* struct bpfdig_frame.flags */
-#define BPFDIG_FF_EVENT      0x01u /* an event frame seen on the first pass */
-#define BPFDIG_FF_DECODE_ERR 0x02u /* the event could not be decoded */
-#define BPFDIG_FF_SIDE       0x04u /* has entries in the extra-fd side table */
+#define BPFDIG_FF_EVENT          0x01u /* an event frame seen on the first pass */
+#define BPFDIG_FF_DECODE_ERR     0x02u /* the event could not be decoded */
+#define BPFDIG_FF_SIDE           0x04u /* has entries in the extra-fd side table */
 #define BPFDIG_FF_BLOCK_REJECTED 0x08u /* a state block of the record was rejected */
 
 /* Per-frame result of the first pass. */

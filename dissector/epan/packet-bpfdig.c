@@ -415,10 +415,13 @@ static void add_result_fields(proto_tree *t, struct evt_ctx *c)
     bool failed = false;
 
     if (evt_result(c, &res)) {
-        const char *name = res < 0 ? sk_errno_name(-res) : NULL;
-        const char *text = res >= 0 ? "SUCCESS"
-                           : name   ? name
-                                    : wmem_strdup_printf(BPFDIG_PACKET_POOL(c->pinfo), "%" PRId64, res);
+        const char *text = "SUCCESS";
+
+        if (res < 0) {
+            text = sk_errno_name(-res);
+            if (!text)
+                text = wmem_strdup_printf(BPFDIG_PACKET_POOL(c->pinfo), "%" PRId64, res);
+        }
         add_gen_string(t, hf_bpfdig_evt_res, c->tvb, text);
         proto_item_set_generated(proto_tree_add_int64(t, hf_bpfdig_evt_rawres, c->tvb, 0, 0, res));
         failed = res < 0;
@@ -489,8 +492,7 @@ static void add_arg_fields(proto_tree *t, struct evt_ctx *c)
     n = MIN(c->ev.nparams, (uint32_t)info->nparams);
     if (n == 0)
         return;
-    at = proto_tree_add_subtree(t, c->tvb, 0, (int)c->data_len, ett_bpfdig_args, NULL,
-                                "Arguments");
+    at = proto_tree_add_subtree(t, c->tvb, 0, (int)c->data_len, ett_bpfdig_args, NULL, "Arguments");
     buf = wmem_alloc(BPFDIG_PACKET_POOL(c->pinfo), PARAM_LEN);
     hfs = c->ev.type < SK_EVENT_MAX ? arg_hf_by_code[c->ev.type] : NULL;
     if (!hfs)
@@ -525,7 +527,8 @@ static void add_evt_fields(proto_tree *t, struct evt_ctx *c, const char *type, c
             proto_tree_add_uint64(t, hf_bpfdig_evt_num, c->tvb, 0, 0, f->evt_num));
     if (proto_field_is_referenced(t, hf_bpfdig_evt_time))
         add_gen_string(t, hf_bpfdig_evt_time, c->tvb, format_evt_time(c->pinfo, c->ev.ts));
-    proto_item_set_generated(proto_tree_add_uint64(t, hf_bpfdig_evt_rawtime, c->tvb, 0, 0, c->ev.ts));
+    proto_item_set_generated(
+        proto_tree_add_uint64(t, hf_bpfdig_evt_rawtime, c->tvb, 0, 0, c->ev.ts));
     add_gen_string(t, hf_bpfdig_evt_type, c->tvb, type);
     add_gen_string(t, hf_bpfdig_evt_dir, c->tvb, sk_event_is_enter(c->ev.type) ? ">" : "<");
     proto_item_set_generated(proto_tree_add_int(t, hf_bpfdig_evt_cpu, c->tvb, 0, 0, c->ev.cpu));
@@ -753,8 +756,7 @@ static void register_prefs(void)
 {
     module_t *m = prefs_register_protocol(proto_bpfdig, NULL);
 
-    prefs_register_uint_preference(m, "max_buf",
-                                   "Bytes of I/O buffers shown in Info and evt.args",
+    prefs_register_uint_preference(m, "max_buf", "Bytes of I/O buffers shown in Info and evt.args",
                                    "How many bytes of read/write data to print, like sysdig's"
                                    " -s snaplen for output (default 80)",
                                    10, &pref_max_buf);
@@ -796,8 +798,8 @@ void proto_register_bpfdig(void)
          {"Raw result", "evt.rawres", FT_INT64, BASE_DEC, NULL, 0,
           "Return value (negative errno on failure)", HFILL}},
         {&hf_bpfdig_evt_failed,
-         {"Failed", "evt.failed", FT_BOOLEAN, BASE_NONE, NULL, 0,
-          "The call returned an error", HFILL}},
+         {"Failed", "evt.failed", FT_BOOLEAN, BASE_NONE, NULL, 0, "The call returned an error",
+          HFILL}},
         {&hf_bpfdig_evt_latency,
          {"Latency", "evt.latency", FT_UINT64, BASE_DEC, NULL, 0,
           "ns between the enter event and this exit event of the same thread (0 if unknown)",
@@ -831,8 +833,7 @@ void proto_register_bpfdig(void)
          {"bpfdig.nparams.fewer", PI_PROTOCOL, PI_NOTE,
           "Fewer parameters than the schema (older layout)", EXPFILL}},
         {&ei_bpfdig_nparams_more,
-         {"bpfdig.nparams.more", PI_PROTOCOL, PI_WARN, "More parameters than the schema",
-          EXPFILL}},
+         {"bpfdig.nparams.more", PI_PROTOCOL, PI_WARN, "More parameters than the schema", EXPFILL}},
         {&ei_bpfdig_drop,
          {"bpfdig.drop", PI_SEQUENCE, PI_WARN, "Events dropped by the driver", EXPFILL}},
         {&ei_bpfdig_thread_gap,

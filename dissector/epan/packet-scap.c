@@ -184,8 +184,7 @@ static int fd_entry_cb(void *ud, uint64_t tid, const struct sk_fdlist_entry *fe)
     if (!et)
         return 0;
     proto_tree_add_int64(et, hf_scap_fdl_fd, c->tvb, c->offset + 8, 0, fe->fd);
-    proto_tree_add_string(et, hf_scap_fdl_type, c->tvb, c->offset + 8, 0,
-                          sk_fd_typename(fe->type));
+    proto_tree_add_string(et, hf_scap_fdl_type, c->tvb, c->offset + 8, 0, sk_fd_typename(fe->type));
     if (fe->name.len > 0)
         proto_tree_add_string(et, hf_scap_fdl_name, c->tvb, c->offset + 8, 0,
                               pool_str(c, &fe->name));
@@ -380,7 +379,8 @@ static void dissect_block(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, i
         .first_pass = !PINFO_FD_VISITED(pinfo),
         .comms = comms,
     };
-    proto_item *ti = proto_tree_add_item(tree, proto_scap, tvb, offset, (int)blk->total_len, ENC_NA);
+    proto_item *ti =
+        proto_tree_add_item(tree, proto_scap, tvb, offset, (int)blk->total_len, ENC_NA);
     int rc;
 
     c.tree = proto_item_add_subtree(ti, ett_scap);
@@ -490,18 +490,15 @@ void proto_register_scap(void)
         {&hf_scap_mi_cpus,
          {"CPUs", "scap.mi.cpus", FT_UINT32, BASE_DEC, NULL, 0, "Number of CPUs", HFILL}},
         {&hf_scap_mi_memory,
-         {"Memory", "scap.mi.memory", FT_UINT64, BASE_DEC, NULL, 0, "Memory size in bytes",
-          HFILL}},
+         {"Memory", "scap.mi.memory", FT_UINT64, BASE_DEC, NULL, 0, "Memory size in bytes", HFILL}},
         {&hf_scap_mi_boot_ts,
          {"Boot time", "scap.mi.boot_ts", FT_UINT64, BASE_DEC, NULL, 0,
           "Boot time, ns since the epoch", HFILL}},
         {&hf_scap_pl_threads,
          {"Threads", "scap.pl.threads", FT_UINT32, BASE_DEC, NULL, 0,
           "Number of threads in the process list", HFILL}},
-        {&hf_scap_pl_tid,
-         {"Thread ID", "scap.pl.tid", FT_INT64, BASE_DEC, NULL, 0, NULL, HFILL}},
-        {&hf_scap_pl_pid,
-         {"Process ID", "scap.pl.pid", FT_INT64, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_scap_pl_tid, {"Thread ID", "scap.pl.tid", FT_INT64, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_scap_pl_pid, {"Process ID", "scap.pl.pid", FT_INT64, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_scap_pl_ptid,
          {"Parent thread ID", "scap.pl.ptid", FT_INT64, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_scap_pl_comm,
@@ -512,8 +509,7 @@ void proto_register_scap(void)
          {"Thread ID", "scap.fdl.tid", FT_INT64, BASE_DEC, NULL, 0,
           "Thread (group leader) the fd list belongs to", HFILL}},
         {&hf_scap_fdl_fds,
-         {"FDs", "scap.fdl.fds", FT_UINT32, BASE_DEC, NULL, 0, "Number of fds in the list",
-          HFILL}},
+         {"FDs", "scap.fdl.fds", FT_UINT32, BASE_DEC, NULL, 0, "Number of fds in the list", HFILL}},
         {&hf_scap_fdl_fd, {"FD", "scap.fdl.fd", FT_INT64, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_scap_fdl_type,
          {"FD type", "scap.fdl.type", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL}},
@@ -525,17 +521,14 @@ void proto_register_scap(void)
          {"Groups", "scap.ul.groups", FT_UINT32, BASE_DEC, NULL, 0, "Number of groups", HFILL}},
         {&hf_scap_ul_name,
          {"Name", "scap.ul.name", FT_STRING, BASE_NONE, NULL, 0, "User or group name", HFILL}},
-        {&hf_scap_ul_id,
-         {"ID", "scap.ul.id", FT_UINT32, BASE_DEC, NULL, 0, "uid or gid", HFILL}},
+        {&hf_scap_ul_id, {"ID", "scap.ul.id", FT_UINT32, BASE_DEC, NULL, 0, "uid or gid", HFILL}},
         {&hf_scap_il_count,
          {"Interfaces", "scap.il.interfaces", FT_UINT32, BASE_DEC, NULL, 0,
           "Number of interface addresses", HFILL}},
         {&hf_scap_il_name,
          {"Interface", "scap.il.name", FT_STRING, BASE_NONE, NULL, 0, NULL, HFILL}},
-        {&hf_scap_il_ipv4,
-         {"Address", "scap.il.ipv4", FT_IPv4, BASE_NONE, NULL, 0, NULL, HFILL}},
-        {&hf_scap_il_ipv6,
-         {"Address", "scap.il.ipv6", FT_IPv6, BASE_NONE, NULL, 0, NULL, HFILL}},
+        {&hf_scap_il_ipv4, {"Address", "scap.il.ipv4", FT_IPv4, BASE_NONE, NULL, 0, NULL, HFILL}},
+        {&hf_scap_il_ipv6, {"Address", "scap.il.ipv6", FT_IPv6, BASE_NONE, NULL, 0, NULL, HFILL}},
         {&hf_scap_trailer_event_len,
          {"Event length", "scap.trailer.event_len", FT_UINT32, BASE_DEC, NULL, 0,
           "The event header's length field (0: no event)", HFILL}},
