@@ -279,37 +279,39 @@ bool bpfdig_fd_has_role(const struct sk_fd *fd)
 }
 
 /*
- * Is an address one of the machine's own? Like sysdig: an exact match in
- * the capture's interface list (plus ::1). Without an interface list, the
+ * Is an address one of the machine's own? Like libsinsp: the capture's
+ * interface list decides (IPv4: same address; IPv6: same /64 prefix, and
+ * never for a process in a container). Without an interface list, the
  * socket's role decides (a client's own address is the client one).
  */
-static bool addr_is_local(const struct sk_fd *fd, const uint8_t *ip, bool client_side)
+static bool addr_is_local(const struct sk_fd *fd, const uint8_t *ip, bool client_side,
+                          bool in_container)
 {
-    static const uint8_t loop6[16] = {[15] = 1};
     bool v6 = fd_ipv6(fd);
 
-    if (v6 && memcmp(ip, loop6, 16) == 0)
-        return true;
     if (bpfdig_store_have_ifaddrs())
-        return bpfdig_store_is_local_addr(v6, ip);
+        return !(v6 && in_container) && bpfdig_store_is_local_addr(v6, ip);
     return client_side ? !fd->is_server : fd->is_server;
 }
 
-static bool fd_is_server(const struct sk_fd *fd)
+static bool fd_is_server(const struct sk_fd *fd, bool in_container)
 {
     if (is_servsock(fd))
         return true;
     if (fd->type == SK_FD_IPV4_SOCK || fd->type == SK_FD_IPV6_SOCK)
-        return addr_is_local(fd, fd->sip, false);
+        return addr_is_local(fd, fd->sip, false, in_container);
     return false;
 }
 
-static void add_socket_fields(proto_tree *t, tvbuff_t *tvb, const struct sk_fd *fd)
+static void add_socket_fields(proto_tree *t, tvbuff_t *tvb, const struct sk_fd *fd,
+                              bool in_container)
 {
     bool v6 = fd_ipv6(fd);
     bool local;
 
-    add_str(t, hf_fd_l4proto, tvb, sk_l4proto_name(fd->l4proto));
+    /* Like libsinsp: no protocol for a socket without endpoints, unless raw. */
+    if (bpfdig_fd_has_role(fd) || fd->l4proto == SK_L4_RAW)
+        add_str(t, hf_fd_l4proto, tvb, sk_l4proto_name(fd->l4proto));
     add_str(t, hf_fd_sockfamily, tvb, "ip");
     if (is_servsock(fd)) {
         add_ip(t, hf_fd_sip, hf_fd_sip6, tvb, v6, fd->sip);
@@ -322,7 +324,7 @@ static void add_socket_fields(proto_tree *t, tvbuff_t *tvb, const struct sk_fd *
     add_ip(t, hf_fd_sip, hf_fd_sip6, tvb, v6, fd->sip);
     add_port(t, hf_fd_cport, tvb, fd->cport);
     add_port(t, hf_fd_sport, tvb, fd->sport);
-    local = addr_is_local(fd, fd->cip, true);
+    local = addr_is_local(fd, fd->cip, true, in_container);
     add_ip(t, hf_fd_lip, hf_fd_lip6, tvb, v6, local ? fd->cip : fd->sip);
     add_ip(t, hf_fd_rip, hf_fd_rip6, tvb, v6, local ? fd->sip : fd->cip);
     add_port(t, hf_fd_lport, tvb, local ? fd->cport : fd->sport);
@@ -362,7 +364,7 @@ static void add_path_fields(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
 }
 
 static void add_fd_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                          const struct sk_fd *fd)
+                          const struct sk_fd *fd, bool in_container)
 {
     bool known = fd->type != SK_FD_UNINITIALIZED;
     proto_tree *t = proto_tree_add_subtree_format(
@@ -381,13 +383,18 @@ static void add_fd_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
     if (is_file(fd) || fd->type == SK_FD_DIRECTORY)
         add_path_fields(t, tvb, pinfo, fd);
     if (bpfdig_fd_is_ip_socket(fd))
-        add_socket_fields(t, tvb, fd);
+        add_socket_fields(t, tvb, fd, in_container);
     else if (fd->type == SK_FD_UNIX_SOCK)
         add_str(t, hf_fd_sockfamily, tvb, "unix");
-    add_bool(t, hf_fd_is_server, tvb, fd_is_server(fd));
+    add_bool(t, hf_fd_is_server, tvb, fd_is_server(fd, in_container));
 }
 
 /* ------------------------------------------------------------ entry points */
+
+static bool in_container(const struct sk_thread *th)
+{
+    return th && !th->invalid && th->container && strcmp(th->container->id, "host") != 0;
+}
 
 void bpfdig_add_state_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
                              const struct bpfdig_frame *f, int64_t tid)
@@ -410,7 +417,7 @@ void bpfdig_add_state_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo
         add_user_fields(tree, tvb, th);
     }
     if (f->fd)
-        add_fd_fields(tree, tvb, pinfo, f->fd);
+        add_fd_fields(tree, tvb, pinfo, f->fd, in_container(th));
     if (th && !th->invalid)
         add_container_fields(tree, tvb, th->container);
 }

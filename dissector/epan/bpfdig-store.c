@@ -152,8 +152,6 @@ void bpfdig_store_add_ifaddr(bool ipv6, const uint8_t *addr)
     if (!store_ready())
         return;
     memcpy(a.addr, addr, ipv6 ? 16 : 4);
-    if (bpfdig_store_is_local_addr(ipv6, addr))
-        return;
     g_array_append_val(store.ifaddrs, a);
 }
 
@@ -164,11 +162,14 @@ bool bpfdig_store_have_ifaddrs(void)
 
 bool bpfdig_store_is_local_addr(bool ipv6, const uint8_t *addr)
 {
+    /* As libsinsp: IPv4 by address, IPv6 by /64 prefix (its "same subnet" test). */
+    size_t cmp_len = ipv6 ? 8 : 4;
+
     if (!store.ifaddrs)
         return false;
     for (guint i = 0; i < store.ifaddrs->len; i++) {
         const struct ifaddr *a = &g_array_index(store.ifaddrs, struct ifaddr, i);
-        if (a->ipv6 == ipv6 && memcmp(a->addr, addr, ipv6 ? 16 : 4) == 0)
+        if (a->ipv6 == ipv6 && memcmp(a->addr, addr, cmp_len) == 0)
             return true;
     }
     return false;

@@ -55,7 +55,11 @@ uint32_t bpfdig_store_next_evt_num(void);
 bool bpfdig_store_add_fdref(uint32_t num, int64_t fd, const struct sk_fd *view);
 const struct sk_fd *bpfdig_store_find_fdref(uint32_t num, int64_t fd);
 
-/* Interface addresses (from interface-list blocks), for fd.lip/fd.rip. */
+/*
+ * Interface addresses (from interface-list blocks), for fd.lip/fd.rip and
+ * fd.is_server. An address is local when it equals an IPv4 interface
+ * address, or shares the /64 prefix of an IPv6 one (libsinsp's rules).
+ */
 void bpfdig_store_add_ifaddr(bool ipv6, const uint8_t *addr);
 bool bpfdig_store_have_ifaddrs(void);
 bool bpfdig_store_is_local_addr(bool ipv6, const uint8_t *addr);

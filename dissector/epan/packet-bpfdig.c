@@ -82,8 +82,8 @@ static expert_field ei_bpfdig_no_state = EI_INIT;
 
 /* Preferences. */
 static guint pref_max_buf = 80;
-static gboolean pref_set_info = TRUE;
-static gboolean pref_expert_gaps = TRUE;
+static bpfdig_wsbool pref_set_info = TRUE;
+static bpfdig_wsbool pref_expert_gaps = TRUE;
 
 /* evt.arg.<name>: one FT_STRING field per distinct parameter name. */
 static GHashTable *arg_fields; /* name -> int* (hf id) */
@@ -575,8 +575,8 @@ static void add_fd_gap_info(struct evt_ctx *c, proto_item *ti)
         return;
     idx = sk_event_param_index(info, "fd");
     if (idx < 0 || (uint32_t)idx >= c->ev.nparams || info->params[idx].type != SK_PT_FD ||
-        !sk_event_get_i64(&c->ev, (unsigned)idx, &num) || num < 0)
-        return;
+        !sk_event_get_i64(&c->ev, (unsigned)idx, &num) || num < 0 || num > INT32_MAX)
+        return; /* no fd; old writers stored a 32-bit -1 in 64 bits */
     if (evt_result(c, &res) && res < 0)
         return; /* e.g. EBADF: the fd is not expected to exist */
     expert_add_info_format(c->pinfo, ti, &ei_bpfdig_fd_gap,

@@ -92,6 +92,7 @@ pt_event_count() {
 pt_setup() {
     [[ -n "$PT_WIRETAP" && -f "$PT_WIRETAP" ]] || pt_skip "no wiretap plugin given ($PT_WIRETAP)"
     pt_need python3
+    # shellcheck disable=SC2034 # read by tu_init
     TU_TMPDIR=${BPFDIG_TMPDIR:-${TMPDIR:-/tmp}}
     tu_init || pt_skip "cannot set up an unprivileged tshark environment"
     trap tu_cleanup EXIT

@@ -148,21 +148,47 @@ def container(btype, seq, flags=None):
     return event(btype, seq, 324, [b'{"container":{"id":"abc"}}\0'], flags)
 
 
+def lstr(text):
+    raw = text.encode()
+    return struct.pack("<H", len(raw)) + raw
+
+
+def user_entry(uid, name):
+    return struct.pack("<BII", 0, uid, uid) + lstr(name) + lstr("/home/" + name) + lstr("/bin/sh")
+
+
+def user_list(v2, *names):
+    body = b""
+    for uid, name in enumerate(names, 1000):
+        entry = user_entry(uid, name)
+        body += struct.pack("<I", len(entry) + 4) + entry if v2 else entry
+    return block(0x220 if v2 else 0x8012ABCD, body)
+
+
+def iface_list(name):
+    entry = struct.pack("<HHIIIQ", 1, len(name), 0x0100007F, 0xFF, 0, 0) + name.encode()
+    return block(0x219, struct.pack("<I", len(entry)) + entry)
+
+
+def fd_list(tid):
+    return block(0x218, struct.pack("<Q", tid))  # a thread without fds
+
+
 SYNTH = {
-    # EVF / EV_V2_LARGE / EVF_V2_LARGE / EVF (V1): frames 1, 3, 4, 5 carry a trailer.
+    # EVF / EV_V2_LARGE / EVF_V2_LARGE / EVF (V1): frames 1, 3, 5 carry a trailer.
     "evf": lambda: shb(2) + machine_info("evf") + close_x(0x217, 1, 11, flags=1)
     + close_x(0x216, 2, 12) + event(0x208, 3, 4, [struct.pack("<q", 13)], flags=1)
     + container(0x221, 4) + container(0x222, 5, flags=0),
     # Three sections; metadata blocks after the last event.
-    "sections": lambda: shb(2) + machine_info("one") + block(0x215, b"pl" * 10)
+    "sections": lambda: shb(2) + machine_info("one") + iface_list("lo")
     + close_x(0x216, 1, 21) + close_x(0x216, 2, 22) + shb(0) + machine_info("two")
-    + close_x(0x216, 3, 23) + shb(1) + close_x(0x216, 4, 24) + block(0x218, b"\1" * 16)
-    + block(0x220, b"\2" * 8),
+    + close_x(0x216, 3, 23) + shb(1) + close_x(0x216, 4, 24) + fd_list(4242)
+    + user_list(True, "late"),
     # Metadata only.
-    "noevents": lambda: shb(2) + machine_info("none") + block(0x220, b"u" * 12),
+    "noevents": lambda: shb(2) + machine_info("none") + user_list(True, "alice", "bob"),
     # SHB 1.0, legacy _INT ids, an unknown block before the events.
-    "legacy": lambda: shb(0) + block(0x8002ABCD, b"m" * 20) + block(0x8000ABCD, b"p" * 24)
-    + block(0x1234, b"?" * 4) + event(0x8010ABCD, 1, 4, [struct.pack("<q", 31)])
+    "legacy": lambda: shb(0) + user_list(False, "old") + block(0x1234, b"?" * 4)
+    + event(0x8010ABCD, 1, 4, [struct.pack("<q", 31)])
     + event(0x8010ABCD, 2, 4, [struct.pack("<q", 32)]),
     # An event whose header length is smaller than its data.
     "badlen": lambda: shb(2) + event(0x216, 1, 5, [struct.pack("<q", 0), struct.pack("<q", 41)],

@@ -36,7 +36,7 @@ def frames(path):
             m = re.match(r"^    Capture Length: (\d+) ", line)
             if m:
                 cur["cap"] = int(m.group(1))
-            if in_tree:
+            if in_tree and line:
                 cur["tree"].append(line)
     return out
 

@@ -4,6 +4,7 @@
 # one frame per event block (metadata blocks ride on the next event), no
 # malformed frame, no frame whose length is below its captured length, and
 # nothing on stderr.
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 pt_need_corpus
 pt_setup

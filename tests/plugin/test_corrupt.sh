@@ -5,6 +5,7 @@
 # abort or a hang. capinfos and editcap -F scap exercise the sequential
 # reader and the writer on every copy; tshark -2 (slow to start) the
 # dissectors and the random-access reader on every 10th.
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 pt_need_corpus
 pt_setup

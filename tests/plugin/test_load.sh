@@ -3,6 +3,7 @@
 # The wiretap plugin loads as an unprivileged user, registers the "scap"
 # file type, and offers it for writing (tshark -F, editcap -F; the GUI's
 # "Save As" uses the same writable-type table).
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 pt_setup
 

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Ordinary pcapng files are left to the pcapng reader while the plugin is
 # loaded: SHB 1.0 followed by an interface block is not claimed.
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 pt_need randpkt text2pcap
 pt_setup

@@ -5,6 +5,7 @@
 # version 1.2 without options. The original and the rewritten file print
 # the same with sysdig (the host's sysdig, and sysdig 0.41 in the sid lab
 # when BPFDIG_SID_LAB names its sid-lab.sh and we run as root).
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 pt_need_corpus
 pt_setup

@@ -6,6 +6,7 @@
 # event length. Checks frame counts, section numbers, which frames carry
 # coalesced blocks (frame length == captured length), state-only records,
 # tshark -2, and byte-identical -F scap round trips.
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 pt_setup
 

@@ -4,6 +4,7 @@
 # events read by the pcapng reader: same "Sysdig Event" subtree in tshark -V
 # (except the "Event length" item on frames carrying coalesced blocks).
 # Files pcapng cannot open (SHB 1.1) are skipped.
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 pt_need_corpus
 pt_setup

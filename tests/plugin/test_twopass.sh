@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Random access (seek_read) returns the same records as the sequential read:
 # tshark -2 -V -x prints exactly what a single pass prints.
+# shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 pt_need_corpus
 pt_setup
