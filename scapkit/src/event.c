@@ -189,16 +189,10 @@ static bool param_is_signed(const struct sk_event *ev, unsigned idx)
            param_type_is_signed(ev->info->params[idx].type);
 }
 
-/* Raw little-endian value of a 1/2/4/8-byte parameter and its width. */
-static bool param_raw(const struct sk_event *ev, unsigned idx, uint64_t *out, uint32_t *width)
+/* Raw little-endian value of a 1/2/4/8-byte buffer. */
+static bool value_raw(const uint8_t *p, uint32_t width, uint64_t *out)
 {
-    const uint8_t *p;
-
-    if (!ev || idx >= ev->nparams || idx >= SK_MAX_PARAMS)
-        return false;
-    p = ev->param[idx];
-    *width = ev->param_len[idx];
-    switch (*width) {
+    switch (width) {
     case 1:
         *out = p[0];
         return true;
@@ -214,6 +208,37 @@ static bool param_raw(const struct sk_event *ev, unsigned idx, uint64_t *out, ui
     default:
         return false;
     }
+}
+
+static uint64_t sign_extend(uint64_t v, uint32_t width)
+{
+    uint64_t sign;
+
+    if (width >= 8)
+        return v;
+    sign = 1ull << (width * 8 - 1);
+    return (v ^ sign) - sign;
+}
+
+bool sk_param_value_i64(uint8_t type, const uint8_t *val, uint32_t len, int64_t *out)
+{
+    uint64_t v;
+
+    if (!value_raw(val, len, &v))
+        return false;
+    if (param_type_is_signed(type))
+        v = sign_extend(v, len);
+    *out = (int64_t)v;
+    return true;
+}
+
+/* Raw value of a 1/2/4/8-byte parameter of a decoded event and its width. */
+static bool param_raw(const struct sk_event *ev, unsigned idx, uint64_t *out, uint32_t *width)
+{
+    if (!ev || idx >= ev->nparams || idx >= SK_MAX_PARAMS)
+        return false;
+    *width = ev->param_len[idx];
+    return value_raw(ev->param[idx], *width, out);
 }
 
 bool sk_event_get_u64(const struct sk_event *ev, unsigned idx, uint64_t *out)
@@ -235,10 +260,8 @@ bool sk_event_get_i64(const struct sk_event *ev, unsigned idx, int64_t *out)
 
     if (!param_raw(ev, idx, &v, &width))
         return false;
-    if (width < 8 && param_is_signed(ev, idx)) {
-        uint64_t sign = 1ull << (width * 8 - 1);
-        v = (v ^ sign) - sign;
-    }
+    if (param_is_signed(ev, idx))
+        v = sign_extend(v, width);
     if (out)
         *out = (int64_t)v;
     return true;

@@ -69,44 +69,13 @@ static bool param_raw(const struct evctx *c, enum pname pn, const uint8_t **val,
     return raw_from_exit(c, pn, val, len, type) || raw_from_enter(c, pn, val, len, type);
 }
 
-static bool is_signed_type(uint8_t type)
-{
-    switch (type) {
-    case SK_PT_INT8:
-    case SK_PT_INT16:
-    case SK_PT_INT32:
-    case SK_PT_INT64:
-    case SK_PT_ERRNO:
-    case SK_PT_FD:
-    case SK_PT_PID:
-    case SK_PT_FD32:
-    case SK_PT_PID32:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool value_i64(const uint8_t *val, uint32_t len, uint8_t type, int64_t *out)
-{
-    bool sign = is_signed_type(type);
-
-    switch (len) {
-    case 1: *out = sign ? (int64_t)(int8_t)val[0] : (int64_t)val[0]; return true;
-    case 2: *out = sign ? (int64_t)(int16_t)sk_le16(val) : (int64_t)sk_le16(val); return true;
-    case 4: *out = sign ? (int64_t)(int32_t)sk_le32(val) : (int64_t)sk_le32(val); return true;
-    case 8: *out = (int64_t)sk_le64(val); return true;
-    default: return false;
-    }
-}
-
 static bool param_i64(const struct evctx *c, enum pname pn, int64_t *out)
 {
     const uint8_t *val;
     uint32_t len;
     uint8_t type;
 
-    return param_raw(c, pn, &val, &len, &type) && value_i64(val, len, type, out);
+    return param_raw(c, pn, &val, &len, &type) && sk_param_value_i64(type, val, len, out);
 }
 
 static int64_t param_i64_or(const struct evctx *c, enum pname pn, int64_t dflt)

@@ -278,6 +278,12 @@ const char *sk_event_type_name(const struct sk_event *ev);
 /* Name of an x86_64 syscall number, or NULL. */
 const char *sk_x86_64_syscall_name(uint32_t nr);
 
+/*
+ * A 1/2/4/8-byte little-endian parameter value as int64, sign-extended when
+ * the parameter type is signed (ERRNO, FD, PID, INTn); false for other widths.
+ */
+bool sk_param_value_i64(uint8_t type, const uint8_t *val, uint32_t len, int64_t *out);
+
 /* Typed accessors on a decoded event; return false if absent or mis-sized. */
 bool sk_event_get_i64(const struct sk_event *ev, unsigned idx, int64_t *out); /* any int width */
 bool sk_event_get_u64(const struct sk_event *ev, unsigned idx, uint64_t *out);
