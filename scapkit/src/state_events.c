@@ -1265,8 +1265,17 @@ static bool event_used_fd(const struct evctx *c, int64_t *fd)
     return false;
 }
 
+static bool is_meta_handler(enum handler h)
+{
+    return h == H_CONTAINER_OLD || h == H_CONTAINER_JSON || h == H_ASYNC ||
+           h == H_USER_ADDED || h == H_GROUP_ADDED;
+}
+
 static void run_handler(struct evctx *c, enum handler h, int64_t used_fd)
 {
+    /* lookup-only events of unknown threads; only a clone child creates its own */
+    if (!c->e && !is_meta_handler(h) && !(h == H_CLONE && param_i64_or(c, PN_RES, -1) == 0))
+        return;
     switch (h) {
     case H_CLONE: on_clone(c); break;
     case H_EXECVE: on_execve(c); break;
@@ -1334,12 +1343,6 @@ static bool is_enter_only_code(uint16_t type)
         return false;
     exit_info = sk_event_info((uint16_t)(type + 1));
     return !exit_info || (exit_info->flags & SK_EF_UNUSED);
-}
-
-static bool is_meta_handler(enum handler h)
-{
-    return h == H_CONTAINER_OLD || h == H_CONTAINER_JSON || h == H_ASYNC ||
-           h == H_USER_ADDED || h == H_GROUP_ADDED;
 }
 
 /* Keep a copy of an enter event's params for its exit. */
