@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
+#
+# testlib.sh - what every bpfdig shell test shares: logging, skip/fail
+# bookkeeping, required commands, and tshark with our plugins loaded from a
+# personal plugin folder as an unprivileged user (tshark-user.sh).
+#
+#   t_log MSG / t_skip MSG (exit 77) / t_fail MSG / t_finish (exit 0 or 1)
+#   t_need CMD...              skip unless every CMD is installed
+#   t_need_root                skip unless root
+#   t_setup_plugins WIRETAP [EPAN]
+#                              tu_init + install the plugins; fails the test
+#                              when tshark does not load them
+#   t_sid_lab                  path of the sid lab script, or empty
+# Exit status convention: 0 pass, 1 fail, 77 skip.
+
+set -u
+
+T_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tshark-user.sh
+source "$T_LIB_DIR/tshark-user.sh"
+
+T_NAME=${T_NAME:-$(basename "$0" .sh)}
+T_FAILS=0
+
+t_log() { echo "$T_NAME: $*"; }
+
+t_skip() {
+    echo "$T_NAME: SKIP: $*"
+    exit 77
+}
+
+t_fail() {
+    echo "$T_NAME: FAIL: $*"
+    T_FAILS=$((T_FAILS + 1))
+}
+
+t_finish() {
+    if [[ $T_FAILS -gt 0 ]]; then
+        echo "$T_NAME: $T_FAILS failure(s)"
+        exit 1
+    fi
+    echo "$T_NAME: PASS"
+    exit 0
+}
+
+t_need() {
+    local c
+    for c in "$@"; do
+        command -v "$c" >/dev/null || t_skip "$c is not installed"
+    done
+}
+
+t_need_root() {
+    [[ $(id -u) -eq 0 ]] || t_skip "needs root (loads BPF programs)"
+}
+
+t_setup_plugins() {
+    local wiretap=$1 epan=${2:-}
+    [[ -n "$wiretap" && -f "$wiretap" ]] || t_skip "no wiretap plugin given ($wiretap)"
+    # shellcheck disable=SC2034 # read by tu_init
+    TU_TMPDIR=${BPFDIG_TMPDIR:-${TMPDIR:-/tmp}}
+    tu_init || t_skip "cannot set up an unprivileged tshark environment"
+    tu_plugin wiretap "$wiretap" || exit 1
+    if [[ -n "$epan" ]]; then
+        tu_plugin epan "$epan" || exit 1
+    fi
+    if ! tu_tshark -G plugins 2>/dev/null | grep -q "$(basename "$wiretap")"; then
+        t_fail "tshark does not load $(basename "$wiretap") from $TU_HOME"
+        t_finish
+    fi
+}
+
+# The sid lab (sysdig 0.41) when this checkout has ../shared and we are root.
+t_sid_lab() {
+    local lab=${BPFDIG_SID_LAB:-$T_LIB_DIR/../../../shared/tools/sid-lab.sh}
+    if [[ -x "$lab" && $(id -u) -eq 0 ]]; then
+        (cd "$(dirname "$lab")" && pwd)/$(basename "$lab")
+    fi
+}
