@@ -14,49 +14,27 @@
 set -u
 
 DT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lib/tshark-user.sh
-source "$DT_DIR/../lib/tshark-user.sh"
+# shellcheck source=../lib/testlib.sh
+source "$DT_DIR/../lib/testlib.sh"
 
-DT_NAME=$(basename "$0" .sh)
-DT_FAILS=0
+DT_NAME=$T_NAME
+
+# The shared helpers of tests/lib/testlib.sh under this suite's prefix.
+dt_log() { t_log "$@"; }
+dt_skip() { t_skip "$@"; }
+dt_fail() { t_fail "$@"; }
+dt_finish() { t_finish; }
+dt_need() { t_need "$@"; }
+dt_need_corpus() { t_need_corpus; }
 DT_EPAN=${1:-}
 DT_WIRETAP=${2:-}
 DT_SOURCE=${BPFDIG_SOURCE_DIR:-$(cd "$DT_DIR/../.." && pwd)}
 export TU_TIMEOUT=${TU_TIMEOUT:-600}
 
-dt_log() { echo "$DT_NAME: $*"; }
 
-dt_skip() {
-    echo "$DT_NAME: SKIP: $*"
-    exit 77
-}
 
-dt_fail() {
-    echo "$DT_NAME: FAIL: $*"
-    DT_FAILS=$((DT_FAILS + 1))
-}
 
-dt_finish() {
-    if [[ $DT_FAILS -gt 0 ]]; then
-        echo "$DT_NAME: $DT_FAILS failure(s)"
-        exit 1
-    fi
-    echo "$DT_NAME: PASS"
-    exit 0
-}
 
-dt_need_corpus() {
-    [[ -n "${BPFDIG_CORPUS:-}" ]] || dt_skip "BPFDIG_CORPUS is not set (third-party .scap corpus)"
-    compgen -G "$BPFDIG_CORPUS/*.scap" >/dev/null ||
-        dt_skip "no .scap files in BPFDIG_CORPUS=$BPFDIG_CORPUS"
-}
-
-dt_need() {
-    local c
-    for c in "$@"; do
-        command -v "$c" >/dev/null || dt_skip "$c is not installed"
-    done
-}
 
 # Install both plugins for an unprivileged tshark; fail if tshark does not load them.
 dt_setup() {

@@ -78,3 +78,12 @@ t_sid_lab() {
         (cd "$(dirname "$lab")" && pwd)/$(basename "$lab")
     fi
 }
+
+# Skip unless BPFDIG_CORPUS names a folder of .scap files (third-party data,
+# absent from a user's clone).
+t_need_corpus() {
+    [[ -n "${BPFDIG_CORPUS:-}" ]] ||
+        t_skip "BPFDIG_CORPUS is not set (third-party .scap corpus, ../shared/corpus)"
+    compgen -G "$BPFDIG_CORPUS/*.scap" >/dev/null ||
+        t_skip "no .scap files in BPFDIG_CORPUS=$BPFDIG_CORPUS"
+}

@@ -11,11 +11,18 @@
 set -u
 
 PT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lib/tshark-user.sh
-source "$PT_DIR/../lib/tshark-user.sh"
+# shellcheck source=../lib/testlib.sh
+source "$PT_DIR/../lib/testlib.sh"
 
-PT_NAME=$(basename "$0" .sh)
-PT_FAILS=0
+PT_NAME=$T_NAME
+
+# The shared helpers of tests/lib/testlib.sh under this suite's prefix.
+pt_log() { t_log "$@"; }
+pt_skip() { t_skip "$@"; }
+pt_fail() { t_fail "$@"; }
+pt_finish() { t_finish; }
+pt_need() { t_need "$@"; }
+pt_need_corpus() { t_need_corpus; }
 PT_WIRETAP=${1:-}
 PT_EPAN=${2:-}
 SCAPSCAN=(python3 "$PT_DIR/scapscan.py")
@@ -30,26 +37,8 @@ declare -A PT_EVENTS=(
     [single_ipv6_conn]=1728 [test_ipv6_client]=326
 )
 
-pt_log() { echo "$PT_NAME: $*"; }
 
-pt_skip() {
-    echo "$PT_NAME: SKIP: $*"
-    exit 77
-}
 
-pt_fail() {
-    echo "$PT_NAME: FAIL: $*"
-    PT_FAILS=$((PT_FAILS + 1))
-}
-
-pt_finish() {
-    if [[ $PT_FAILS -gt 0 ]]; then
-        echo "$PT_NAME: $PT_FAILS failure(s)"
-        exit 1
-    fi
-    echo "$PT_NAME: PASS"
-    exit 0
-}
 
 # Corpus files (all, or those named in $BPFDIG_TEST_FILES, space separated).
 pt_corpus_files() {
@@ -63,19 +52,7 @@ pt_corpus_files() {
     fi
 }
 
-pt_need_corpus() {
-    [[ -n "${BPFDIG_CORPUS:-}" ]] ||
-        pt_skip "BPFDIG_CORPUS is not set (third-party .scap corpus; see tests/plugin/CMakeLists.txt)"
-    compgen -G "$BPFDIG_CORPUS/*.scap" >/dev/null ||
-        pt_skip "no .scap files in BPFDIG_CORPUS=$BPFDIG_CORPUS"
-}
 
-pt_need() {
-    local c
-    for c in "$@"; do
-        command -v "$c" >/dev/null || pt_skip "$c is not installed"
-    done
-}
 
 # Event count of a file: the table above, cross-checked by a block scan.
 pt_event_count() {
