@@ -3,6 +3,7 @@
  * bpfdig-agent: one thread from /proc/<pid>/task/<tid> as a PL_V9 entry,
  * filled the way libscap's /proc scan fills it (see docs/agent.md).
  */
+#define _GNU_SOURCE
 #include "procfs_int.h"
 
 #include <errno.h>
@@ -176,6 +177,11 @@ void bd_procfs_close(struct bd_procfs *pf)
 const char *bd_procfs_root(const struct bd_procfs *pf)
 {
     return pf->root;
+}
+
+int bd_procfs_fd(const struct bd_procfs *pf)
+{
+    return pf->root_fd;
 }
 
 /* ---------------------------------------------------------------- cgroups */

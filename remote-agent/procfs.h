@@ -36,6 +36,8 @@ struct bd_procfs;
 int bd_procfs_open(struct bd_procfs **out, const char *proc_root);
 void bd_procfs_close(struct bd_procfs *pf);
 const char *bd_procfs_root(const struct bd_procfs *pf);
+/* Directory fd of the proc root (for openat). */
+int bd_procfs_fd(const struct bd_procfs *pf);
 
 /* Reads thread tid of process pid. Returns 0, BD_PROC_VANISHED or BD_PROC_SKIP. */
 int bd_proc_read_thread(struct bd_procfs *pf, pid_t pid, pid_t tid, struct bd_thread_data *td);

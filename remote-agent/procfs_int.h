@@ -37,7 +37,7 @@ struct bd_procfs {
     char root[256]; /* "/proc" */
     int root_fd;
     /* cgroup v2 */
-    char cg2_mount[512]; /* "" when not mounted */
+    char cg2_mount[512];      /* "" when not mounted */
     char cg2_root_ctrls[512]; /* controllers of the root cgroup, space-separated */
     /* sockets, per network namespace */
     struct bd_sock_table socks[BD_SOCK_TABLES];

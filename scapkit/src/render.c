@@ -1002,3 +1002,17 @@ size_t sk_render_args(const struct sk_event *ev, const struct sk_render_ctx *ctx
     }
     return t.len;
 }
+
+size_t sk_render_ip(bool ipv6, const uint8_t *ip, char *out, size_t outlen)
+{
+    struct text t;
+
+    if (!outlen)
+        return 0;
+    text_init(&t, out, outlen);
+    if (ipv6)
+        put_ipv6(&t, ip);
+    else
+        put_ipv4(&t, ip);
+    return t.len;
+}

@@ -17,7 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scapkit/fields.h"
 #include "scapkit/format.h"
+#include "scapkit/render.h"
 #include "scapkit/schema.h"
 #include "scapkit/state.h"
 
@@ -30,97 +32,102 @@ static const char *const field_names[] = {
     "fd.sport",   "fd.cip",      "fd.cport",   "fd.l4proto", "container.id", "proc.pname",
 };
 
-static void print_ip(const struct sk_fd *f, const uint8_t *ip, int ip_set)
+static void print_ip(bool ipv6, const uint8_t *ip)
 {
-    if (!ip_set) {
-        return;
-    }
-    if (f->is_ipv6) {
-        char buf[64];
-        size_t n = 0;
-        /* plain expanded form is enough for tests; keep it compact like inet_ntop */
-        unsigned w[8];
-        int best = -1, best_len = 0;
-        for (int i = 0; i < 8; i++)
-            w[i] = ((unsigned)ip[2 * i] << 8) | ip[2 * i + 1];
-        for (int i = 0; i < 8;) {
-            int j = i;
-            while (j < 8 && w[j] == 0)
-                j++;
-            if (j - i > best_len && j - i >= 2) {
-                best = i;
-                best_len = j - i;
-            }
-            i = j > i ? j : i + 1;
-        }
-        for (int i = 0; i < 8; i++) {
-            if (i == best) {
-                n += (size_t)snprintf(buf + n, sizeof(buf) - n, "::");
-                i += best_len - 1;
-                continue;
-            }
-            if (n && buf[n - 1] != ':')
-                n += (size_t)snprintf(buf + n, sizeof(buf) - n, ":");
-            n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%x", w[i]);
-        }
-        fputs(buf, stdout);
-    } else {
-        printf("%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
-    }
+    char buf[64];
+
+    sk_render_ip(ipv6, ip, buf, sizeof(buf));
+    fputs(buf, stdout);
 }
 
-static int is_socket(const struct sk_fd *f)
+static void print_str(const char *s)
 {
-    return f->type == SK_FD_IPV4_SOCK || f->type == SK_FD_IPV6_SOCK ||
-           f->type == SK_FD_IPV4_SERVSOCK || f->type == SK_FD_IPV6_SERVSOCK;
+    if (s)
+        fputs(s, stdout);
 }
 
-
+/* One line per event; absent fields (sysdig's <NA>) print as empty strings. */
 static void print_event(uint64_t num, const struct sk_event *ev, const struct sk_evt_state *es)
 {
-    const struct sk_thread *t = es->thread;
-    const struct sk_fd *f = es->fd;
-    const struct sk_thread *p = t ? t->parent : NULL;
+    struct sk_fields v;
+    const struct sk_thread *t;
+    const struct sk_fd *f;
 
+    sk_fields_get(ev, es, &v);
+    t = v.thread;
+    f = v.fd;
     printf("%" PRIu64 SEP "%" PRIu64 SEP "%" PRId64 SEP "%s" SEP "%s" SEP, ev->ts, num, ev->tid,
-           es->type_name ? es->type_name : sk_event_type_name(ev), sk_event_is_enter(ev->type) ? ">" : "<");
+           v.evt_type, sk_event_is_enter(ev->type) ? ">" : "<");
+    /* proc.name proc.pid proc.ppid proc.exe proc.cmdline proc.cwd */
     if (t) {
-        printf("%s" SEP "%" PRId64 SEP, t->comm, t->pid);
-        if (p)
-            printf("%" PRId64, p->pid);
-        printf(SEP "%s" SEP "%s%s%s" SEP "%s" SEP, t->exe, t->comm, t->nargs ? " " : "",
-               t->args, t->cwd);
+        if (v.proc_known)
+            print_str(t->comm);
+        printf(SEP "%" PRId64 SEP, t->pid);
+        if (v.parent)
+            printf("%" PRId64, v.parent->pid);
+        printf(SEP);
+        if (v.proc_known) {
+            char small[256];
+            size_t n = sk_thread_cmdline(t, small, sizeof(small));
+
+            print_str(t->exe);
+            printf(SEP);
+            if (n < sizeof(small)) {
+                fputs(small, stdout);
+            } else {
+                char *big = malloc(n + 1);
+                if (big) {
+                    sk_thread_cmdline(t, big, n + 1);
+                    fputs(big, stdout);
+                    free(big);
+                }
+            }
+        } else {
+            printf(SEP);
+        }
+        printf(SEP "%s" SEP, t->cwd);
     } else {
         printf(SEP SEP SEP SEP SEP SEP);
     }
+    /* fd.num fd.name fd.type */
     if (f) {
-        printf("%" PRId64 SEP "%s" SEP "%s" SEP, f->num, f->name ? f->name : "",
-               f->typechar ? sk_fd_typename(f->type) : "");
-    } else {
-        printf(SEP SEP SEP);
-    }
-    if (t) {
-        printf("%s" SEP, t->user_name ? t->user_name : "");
-        printf("%u", t->uid);
-        printf(SEP "%s" SEP, t->group_name ? t->group_name : "");
-    } else {
-        printf(SEP SEP SEP);
-    }
-    if (f && is_socket(f) && f->has_tuple) {
-        bool serv = f->type == SK_FD_IPV4_SERVSOCK || f->type == SK_FD_IPV6_SERVSOCK;
-        print_ip(f, f->sip, 1);
-        printf(SEP "%u" SEP, f->sport);
-        if (!serv)
-            print_ip(f, f->cip, 1);
+        printf("%" PRId64 SEP, f->num);
+        print_str(v.fd_name);
         printf(SEP);
-        if (!serv)
-            printf("%u", f->cport);
-        printf(SEP "%s", sk_l4proto_name(f->l4proto));
+        print_str(v.fd_type);
+        printf(SEP);
     } else {
-        printf(SEP SEP SEP SEP);
+        printf(SEP SEP SEP);
     }
-    printf(SEP "%s" SEP "%s\n", t && t->container ? t->container->id : "",
-           p ? p->comm : "");
+    /* user.name user.uid group.name */
+    if (t) {
+        print_str(v.user_name);
+        printf(SEP "%u" SEP, t->uid);
+        print_str(v.group_name);
+        printf(SEP);
+    } else {
+        printf(SEP SEP SEP);
+    }
+    /* fd.sip fd.sport fd.cip fd.cport fd.l4proto */
+    if (v.has_server) {
+        print_ip(v.ipv6, f->sip);
+        printf(SEP "%u", f->sport);
+    } else {
+        printf(SEP);
+    }
+    printf(SEP);
+    if (v.has_client) {
+        print_ip(v.ipv6, f->cip);
+        printf(SEP "%u", f->cport);
+    } else {
+        printf(SEP);
+    }
+    printf(SEP);
+    if (v.has_l4proto)
+        print_str(sk_l4proto_name(f->l4proto));
+    /* container.id proc.pname */
+    printf(SEP "%s" SEP "%s\n", v.proc_known && t->container ? t->container->id : "",
+           v.parent && v.parent->comm ? v.parent->comm : "");
 }
 
 static double now_sec(void)

@@ -28,10 +28,10 @@ extern "C" {
 #endif
 
 /* Limits the encoders truncate to (what every libscap reader accepts). */
-#define SK_BLK_MAX_PATH    1023u /* comm, exe, exepath, cwd, root, fd names */
-#define SK_BLK_MAX_LIST    4096u /* args, env, cgroups (NUL-separated lists) */
-#define SK_BLK_MAX_CRED    255u  /* user/group name, home, shell */
-#define SK_BLK_MAX_IFNAME  1023u
+#define SK_BLK_MAX_PATH   1023u /* comm, exe, exepath, cwd, root, fd names */
+#define SK_BLK_MAX_LIST   4096u /* args, env, cgroups (NUL-separated lists) */
+#define SK_BLK_MAX_CRED   255u  /* user/group name, home, shell */
+#define SK_BLK_MAX_IFNAME 1023u
 
 /* A growing block body. Zero-initialise or call sk_blkbuf_init(). */
 struct sk_blkbuf {

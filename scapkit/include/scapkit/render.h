@@ -7,6 +7,7 @@
 #ifndef SCAPKIT_RENDER_H
 #define SCAPKIT_RENDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,8 @@ size_t sk_render_args(const struct sk_event *ev, const struct sk_render_ctx *ctx
 /* Socket address/tuple to text: "1.2.3.4:80", "::1:80", unix path. */
 size_t sk_render_sockaddr(const uint8_t *val, uint32_t len, char *out, size_t outlen);
 size_t sk_render_socktuple(const uint8_t *val, uint32_t len, char *out, size_t outlen);
+/* An IPv4 (4 bytes) or IPv6 (16 bytes) address as sysdig prints it ("::1", "10.0.0.1"). */
+size_t sk_render_ip(bool ipv6, const uint8_t *ip, char *out, size_t outlen);
 /* Flags of a FLAGS param: "O_RDONLY|O_CLOEXEC" (no numeric prefix). */
 size_t sk_render_flags(const struct sk_name_value *names, uint32_t value, char *out,
                        size_t outlen);
