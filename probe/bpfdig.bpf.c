@@ -9,6 +9,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
 
 #include "bpfdig.h"
 
@@ -27,11 +28,11 @@ const volatile bdp_u32 g_ncgroups;
 const volatile struct bdp_cgroup_sel g_cgroups[BDP_MAX_CGROUPS];
 
 /* x86_64 numbers used by the probe itself */
-#define NR_CLONE   56
-#define NR_FORK    57
-#define NR_VFORK   58
-#define NR_EXECVE  59
-#define NR_CLONE3  435
+#define NR_CLONE    56
+#define NR_FORK     57
+#define NR_VFORK    58
+#define NR_EXECVE   59
+#define NR_CLONE3   435
 #define NR_EXECVEAT 322
 
 #define S_IFMT   00170000
@@ -118,9 +119,19 @@ static __always_inline void emit(void *data, __u32 len)
         count_drop();
         return;
     }
+    barrier_var(len);
     len &= (BDP_SCRATCH - 1);
     if (bpf_ringbuf_output(rb, data, len, BPF_RB_NO_WAKEUP))
         count_drop();
+}
+
+/* Record positions and single read lengths the verifier can bound. */
+#define BDP_LEN_MASK 0x1fff
+
+static __always_inline __u32 bd_pos(__u32 off)
+{
+    barrier_var(off);
+    return off & BDP_OFF_MASK;
 }
 
 static __always_inline __u32 pad8(__u32 n)
@@ -145,7 +156,7 @@ static __always_inline __u32 blob_end(__u8 *buf, __u32 off, __u8 type, __u8 flag
 {
     struct bdp_blob *b;
 
-    off &= BDP_OFF_MASK;
+    off = bd_pos(off);
     b = (struct bdp_blob *)(buf + off);
     b->type = type;
     b->flags = flags;
@@ -167,9 +178,9 @@ static __always_inline __u32 put_user_buf(__u8 *buf, __u32 off, __u8 type, __u32
         len = room;
         flags = BDP_BF_TRUNC;
     }
-    len &= BDP_OFF_MASK;
     barrier_var(len);
-    if (len && bpf_probe_read_user(buf + (off & BDP_OFF_MASK) + 8, len, uptr))
+    len &= BDP_LEN_MASK;
+    if (len && bpf_probe_read_user(buf + bd_pos(off) + 8, len, uptr))
         len = 0;
     return blob_end(buf, off, type, flags, len, aux);
 }
@@ -185,11 +196,11 @@ static __always_inline __u32 put_user_str(__u8 *buf, __u32 off, __u32 aux, const
     room = blob_room(off);
     if (max > room)
         max = room;
-    max &= BDP_OFF_MASK;
     barrier_var(max);
+    max &= BDP_LEN_MASK;
     if (!uptr || !max)
         return blob_end(buf, off, BDP_B_STR, 0, 0, aux);
-    n = bpf_probe_read_user_str(buf + (off & BDP_OFF_MASK) + 8, max, uptr);
+    n = bpf_probe_read_user_str(buf + bd_pos(off) + 8, max, uptr);
     if (n < 0)
         n = 0;
     else if ((__u32)n == max)
@@ -197,14 +208,13 @@ static __always_inline __u32 put_user_str(__u8 *buf, __u32 off, __u32 aux, const
     return blob_end(buf, off, BDP_B_STR, flags, (__u32)n, aux);
 }
 
-static __always_inline __u32 put_kernel(__u8 *buf, __u32 off, __u8 type, const void *src,
-                                        __u32 len)
+static __always_inline __u32 put_kernel(__u8 *buf, __u32 off, __u8 type, const void *src, __u32 len)
 {
     if (!BLOB_ROOM(off) || len > blob_room(off))
         return off;
-    len &= 511;
     barrier_var(len);
-    if (bpf_probe_read_kernel(buf + (off & BDP_OFF_MASK) + 8, len, src))
+    len &= 511;
+    if (bpf_probe_read_kernel(buf + bd_pos(off) + 8, len, src))
         return off;
     return blob_end(buf, off, type, 0, len, 0);
 }
@@ -214,7 +224,7 @@ static __always_inline void *blob_body(__u8 *buf, __u32 off, __u32 size)
 {
     if (!BLOB_ROOM(off) || size > blob_room(off))
         return NULL;
-    return buf + (off & BDP_OFF_MASK) + 8;
+    return buf + bd_pos(off) + 8;
 }
 
 static __always_inline struct file *fd_file(struct task_struct *task, long fd)
@@ -265,8 +275,8 @@ static __always_inline __u32 put_tuple(__u8 *buf, __u32 off, struct task_struct 
     } else if (family == AF_INET6) {
         t->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
         t->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-        BPF_CORE_READ_INTO(t->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-        BPF_CORE_READ_INTO(t->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+        bpf_core_read(t->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+        bpf_core_read(t->daddr, 16, &sk->__sk_common.skc_v6_daddr);
     } else if (family == AF_UNIX) {
         struct unix_sock *us = (struct unix_sock *)sk;
         struct sock *peer = BPF_CORE_READ(us, peer);
@@ -340,7 +350,7 @@ static __always_inline __u32 pid_root(struct pid *p)
     return p ? BPF_CORE_READ(p, numbers[0].nr) : 0;
 }
 
-static __always_inline __u64 read_cap(kernel_cap_t *c)
+static __always_inline __u64 read_cap(const kernel_cap_t *c)
 {
     __u64 v = 0;
 
@@ -409,10 +419,10 @@ static __always_inline __u32 put_proc(__u8 *buf, __u32 off, struct task_struct *
 
         p->exe_ino = BPF_CORE_READ(ino, i_ino);
         if (bpf_core_field_exists(ino->i_ctime_sec)) {
-            p->exe_ctime =
-                ts_ns(BPF_CORE_READ(ino, i_ctime_sec), BPF_CORE_READ(ino, i_ctime_nsec));
-            p->exe_mtime =
-                ts_ns(BPF_CORE_READ(ino, i_mtime_sec), BPF_CORE_READ(ino, i_mtime_nsec));
+            p->exe_ctime = ts_ns(BPF_CORE_READ(ino, i_ctime_sec),
+                                 BPF_CORE_READ(ino, i_ctime_nsec) & 0x3fffffff);
+            p->exe_mtime = ts_ns(BPF_CORE_READ(ino, i_mtime_sec),
+                                 BPF_CORE_READ(ino, i_mtime_nsec) & 0x3fffffff);
         } else {
             struct inode___old *o = (void *)ino;
 
@@ -436,8 +446,8 @@ static __always_inline __u32 put_proc(__u8 *buf, __u32 off, struct task_struct *
 }
 
 /* argv or environment from the task's mm. */
-static __always_inline __u32 put_mm_strings(__u8 *buf, __u32 off, __u8 type,
-                                            unsigned long start, unsigned long end)
+static __always_inline __u32 put_mm_strings(__u8 *buf, __u32 off, __u8 type, unsigned long start,
+                                            unsigned long end)
 {
     __u32 len = end > start ? end - start : 0;
     __u32 room;
@@ -454,82 +464,114 @@ static __always_inline __u32 put_mm_strings(__u8 *buf, __u32 off, __u8 type,
         len = room;
         flags = BDP_BF_TRUNC;
     }
-    len &= BDP_OFF_MASK;
     barrier_var(len);
-    if (len && bpf_probe_read_user(buf + (off & BDP_OFF_MASK) + 8, len, (void *)start)) {
+    len &= BDP_LEN_MASK;
+    if (len && bpf_probe_read_user(buf + bd_pos(off) + 8, len, (void *)start)) {
         /* a page is not resident: keep at least what the first page holds */
         __u32 first = 4096 - (start & 4095);
 
         if (first < len)
             len = first;
-        len &= BDP_OFF_MASK;
         barrier_var(len);
-        if (bpf_probe_read_user(buf + (off & BDP_OFF_MASK) + 8, len, (void *)start))
+        len &= BDP_LEN_MASK;
+        if (bpf_probe_read_user(buf + bd_pos(off) + 8, len, (void *)start))
             len = 0;
         flags = BDP_BF_TRUNC;
     }
     return blob_end(buf, off, type, flags, len, 0);
 }
 
-/* "subsys=/path" for every v1/v2 subsystem, by walking kernfs names. */
+/*
+ * cgroups: "subsys=/path\0" for every subsystem, by walking kernfs names.
+ * Global functions are verified once on their own, which keeps the nested
+ * walks from multiplying the verifier's states. They work on the per-CPU
+ * scratch record directly; pos is the write position, the result the new one.
+ */
+static __always_inline void *scratch(void)
+{
+    __u32 zero = 0;
+
+    return bpf_map_lookup_elem(&bd_scratch, &zero);
+}
+
+#define CG_LIMIT (BDP_REC_MAX - 160)
+
+/* "/name" of one kernfs node. */
+__noinline __u32 bd_cg_component(__u64 kn_addr, __u32 pos)
+{
+    struct kernfs_node *kn = (struct kernfs_node *)kn_addr;
+    __u8 *buf = scratch();
+    long n;
+
+    if (!buf || pos > CG_LIMIT)
+        return pos;
+    buf[bd_pos(pos)] = '/';
+    pos++;
+    n = bpf_probe_read_kernel_str(buf + bd_pos(pos), 128, BPF_CORE_READ(kn, name));
+    if (n > 1)
+        pos += n - 1;
+    return pos;
+}
+
+/* "subsys=/a/b/c\0" of one css. */
+__noinline __u32 bd_cg_subsys(__u64 css_addr, __u32 pos)
+{
+    struct cgroup_subsys_state *css = (struct cgroup_subsys_state *)css_addr;
+    struct kernfs_node *kns[BDP_CG_DEPTH];
+    struct kernfs_node *kn;
+    __u8 *buf = scratch();
+    int depth = 0;
+    long n;
+
+    if (!buf || !css || pos > CG_LIMIT)
+        return pos;
+    n = bpf_probe_read_kernel_str(buf + bd_pos(pos), 32, BPF_CORE_READ(css, ss, name));
+    if (n <= 1)
+        return pos;
+    pos += n - 1;
+    buf[bd_pos(pos)] = '=';
+    pos++;
+    kn = BPF_CORE_READ(css, cgroup, kn);
+    for (int d = 0; d < BDP_CG_DEPTH; d++) {
+        if (!kn || !kn_parent(kn))
+            break;
+        kns[d] = kn;
+        depth = d + 1;
+        kn = kn_parent(kn);
+    }
+    if (!depth) {
+        buf[bd_pos(pos)] = '/';
+        pos++;
+    }
+    for (int d = BDP_CG_DEPTH - 1; d >= 0; d--) {
+        if (d < depth)
+            pos = bd_cg_component((__u64)kns[d], pos);
+    }
+    if (pos > CG_LIMIT + 100)
+        return pos;
+    buf[bd_pos(pos)] = 0;
+    return pos + 1;
+}
+
 static __always_inline __u32 put_cgroups(__u8 *buf, __u32 off, struct task_struct *task)
 {
     struct css_set *cgs = BPF_CORE_READ(task, cgroups);
-    __u32 start = off, pos;
     int nsub = bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT);
+    __u32 pos, limit;
 
-    if (!BLOB_ROOM(off) || blob_room(off) < 64)
+    if (!BLOB_ROOM(off) || blob_room(off) < 200)
         return off;
+    limit = off + 8 + BDP_CGRP_MAX - 160;
+    if (limit > CG_LIMIT)
+        limit = CG_LIMIT;
     pos = off + 8;
     for (int i = 0; i < 16; i++) {
-        struct kernfs_node *kns[BDP_CG_DEPTH];
-        struct cgroup_subsys_state *css;
-        struct kernfs_node *kn;
-        const char *name;
-        int depth = 0;
-        long n;
-
-        if (i >= nsub)
+        if (i >= nsub || pos > limit)
             break;
-        css = BPF_CORE_READ(cgs, subsys[i]);
-        if (!css)
-            continue;
-        if (pos > start + BDP_CGRP_MAX - 64 || pos > BDP_REC_MAX - 64)
-            break;
-        name = BPF_CORE_READ(css, ss, name);
-        n = bpf_probe_read_kernel_str(buf + (pos & BDP_OFF_MASK), 32, name);
-        if (n <= 1)
-            continue;
-        pos += n - 1;
-        buf[pos & BDP_OFF_MASK] = '=';
-        pos++;
-        kn = BPF_CORE_READ(css, cgroup, kn);
-        for (int d = 0; d < BDP_CG_DEPTH; d++) {
-            if (!kn || !kn_parent(kn))
-                break;
-            kns[d] = kn;
-            depth++;
-            kn = kn_parent(kn);
-        }
-        if (!depth) {
-            buf[pos & BDP_OFF_MASK] = '/';
-            pos++;
-        }
-        for (int d = BDP_CG_DEPTH - 1; d >= 0; d--) {
-            if (d >= depth)
-                continue;
-            if (pos > start + BDP_CGRP_MAX - 64 || pos > BDP_REC_MAX - 64)
-                break;
-            buf[pos & BDP_OFF_MASK] = '/';
-            pos++;
-            n = bpf_probe_read_kernel_str(buf + (pos & BDP_OFF_MASK), 63,
-                                          BPF_CORE_READ(kns[d & (BDP_CG_DEPTH - 1)], name));
-            if (n > 1)
-                pos += n - 1;
-        }
-        buf[pos & BDP_OFF_MASK] = 0;
-        pos++;
+        pos = bd_cg_subsys((__u64)BPF_CORE_READ(cgs, subsys[i]), pos);
     }
+    if (pos > BDP_REC_MAX - 8 || pos < off + 8)
+        return off;
     return blob_end(buf, off, BDP_B_CGROUPS, 0, pos - off - 8, 0);
 }
 
@@ -556,9 +598,9 @@ static __always_inline __u32 put_iov(__u8 *buf, __u32 off, const struct iovec *i
         if (bpf_probe_read_user(&v, sizeof(v), &iov[i]))
             break;
         n = v.iov_len > want - got ? want - got : v.iov_len;
-        n &= (BDP_SNAP_MAX * 2 - 1);
         barrier_var(n);
-        if (n && bpf_probe_read_user(buf + ((pos + got) & BDP_OFF_MASK), n, v.iov_base))
+        n &= (BDP_SNAP_MAX * 2 - 1);
+        if (n && bpf_probe_read_user(buf + bd_pos(pos + got), n, v.iov_base))
             break;
         got += n;
     }
@@ -576,7 +618,7 @@ static __always_inline __u32 put_io(__u8 *buf, __u32 off, const void *ubuf, long
         n = BDP_SNAP_MAX;
     end = put_user_buf(buf, off, BDP_B_DATA, ret > 0 ? (__u32)ret : 0, ubuf, n);
     if (end != off && ret > n)
-        ((struct bdp_blob *)(buf + (off & BDP_OFF_MASK)))->flags |= BDP_BF_TRUNC;
+        ((struct bdp_blob *)(buf + bd_pos(off)))->flags |= BDP_BF_TRUNC;
     return end;
 }
 
@@ -660,13 +702,6 @@ static __always_inline bool pid_kept(struct task_struct *task, __u32 tgid, __u32
 
 /* ---------------------------------------------------------------- programs */
 
-static __always_inline void *scratch(void)
-{
-    __u32 zero = 0;
-
-    return bpf_map_lookup_elem(&bd_scratch, &zero);
-}
-
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bpfdig_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -731,6 +766,9 @@ int BPF_PROG(bpfdig_sys_exit, struct pt_regs *regs, long ret)
     case BDP_S_IOV_OUT:
         off = put_iov(buf, off, (void *)ARG(plan.a), ARG(plan.b), ret);
         break;
+    case BDP_S_STR3:
+        off = put_user_str(buf, off, 2, (void *)ARG(plan.c));
+        /* fall through */
     case BDP_S_STR2:
         off = put_user_str(buf, off, 0, (void *)ARG(plan.a));
         off = put_user_str(buf, off, 1, (void *)ARG(plan.b));

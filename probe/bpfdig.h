@@ -65,22 +65,22 @@ struct bdp_hdr {
 
 /* Blob types. */
 enum bdp_blob_type {
-    BDP_B_STR = 1,   /* user string (NUL included if it fit); index = which string */
-    BDP_B_DATA,      /* I/O payload, up to snaplen */
-    BDP_B_SOCKADDR,  /* raw struct sockaddr from user memory */
-    BDP_B_TUPLE,     /* struct bdp_tuple */
-    BDP_B_FDS,       /* int[2] */
-    BDP_B_PROC,      /* struct bdp_proc */
-    BDP_B_ARGS,      /* NUL-separated argv */
-    BDP_B_ENV,       /* NUL-separated environment */
-    BDP_B_CGROUPS,   /* "subsys=/path\0" list */
-    BDP_B_FILE,      /* struct bdp_file of the fd in ret (or of fds[0]) */
-    BDP_B_MM,        /* struct bdp_mm */
-    BDP_B_USER,      /* fixed-size user struct (open_how, io_uring_params, offset...) */
-    BDP_B_LISTENQ,   /* struct bdp_listenq */
-    BDP_B_PAIR,      /* u64[2]: socketpair unix_sock pointers */
-    BDP_B_EXIT,      /* struct bdp_exit */
-    BDP_B_CAPS,      /* u64[3]: inheritable, permitted, effective */
+    BDP_B_STR = 1,  /* user string (NUL included if it fit); index = which string */
+    BDP_B_DATA,     /* I/O payload, up to snaplen */
+    BDP_B_SOCKADDR, /* raw struct sockaddr from user memory */
+    BDP_B_TUPLE,    /* struct bdp_tuple */
+    BDP_B_FDS,      /* int[2] */
+    BDP_B_PROC,     /* struct bdp_proc */
+    BDP_B_ARGS,     /* NUL-separated argv */
+    BDP_B_ENV,      /* NUL-separated environment */
+    BDP_B_CGROUPS,  /* "subsys=/path\0" list */
+    BDP_B_FILE,     /* struct bdp_file of the fd in ret (or of fds[0]) */
+    BDP_B_MM,       /* struct bdp_mm */
+    BDP_B_USER,     /* fixed-size user struct (open_how, io_uring_params, offset...) */
+    BDP_B_LISTENQ,  /* struct bdp_listenq */
+    BDP_B_PAIR,     /* u64[2]: socketpair unix_sock pointers */
+    BDP_B_EXIT,     /* struct bdp_exit */
+    BDP_B_CAPS,     /* u64[3]: inheritable, permitted, effective */
 };
 
 /* Blob flags. */
@@ -117,8 +117,8 @@ struct bdp_proc {
     bdp_u32 vm_size, vm_rss, vm_swap; /* KiB */
     bdp_u32 exe_writable;
     bdp_u64 exe_ino, exe_ctime, exe_mtime; /* times: ns since the epoch */
-    bdp_u64 pidns_init_start; /* boot ns */
-    bdp_u64 start_boot;       /* task start, boot ns */
+    bdp_u64 pidns_init_start;              /* boot ns */
+    bdp_u64 start_boot;                    /* task start, boot ns */
     char comm[BDP_COMM_LEN];
 };
 
@@ -147,32 +147,33 @@ struct bdp_exit {
  * filled by userspace for every syscall before load.
  */
 enum bdp_shape {
-    BDP_S_NONE = 0,  /* header only */
-    BDP_S_IO_IN,     /* data from a=buf, length = ret */
-    BDP_S_IO_OUT,    /* data from a=buf, length = ret (written bytes) */
-    BDP_S_IOV_IN,    /* iovec a, count b, length = ret */
-    BDP_S_IOV_OUT,   /* same, written */
-    BDP_S_STR1,      /* string a */
-    BDP_S_STR2,      /* strings a, b */
-    BDP_S_OPEN,      /* string a, file of ret */
-    BDP_S_OPENAT2,   /* string a, file of ret, open_how at b */
-    BDP_S_EXEC,      /* proc + args + env + cgroups */
-    BDP_S_CLONE,     /* proc + args + cgroups */
-    BDP_S_CONNECT,   /* sockaddr (a, len b) + tuple of fd arg0 */
-    BDP_S_BIND,      /* sockaddr (a, len b) */
-    BDP_S_ACCEPT,    /* tuple of ret + listen queue of arg0 */
-    BDP_S_SENDTO,    /* data a(len ret) + tuple of arg0 + sockaddr b (len c) */
-    BDP_S_RECVFROM,  /* data a(len ret) + tuple of arg0 + sockaddr b (len ptr c) */
-    BDP_S_SENDMSG,   /* msghdr a: data + tuple of arg0 + msg_name */
-    BDP_S_RECVMSG,   /* msghdr a: data + tuple of arg0 + msg_name */
-    BDP_S_FDS,       /* int[2] at a */
-    BDP_S_PIPE,      /* int[2] at a + file of fds[0] */
-    BDP_S_SOCKPAIR,  /* int[2] at a + socket pointers */
-    BDP_S_MM,        /* vm counters */
-    BDP_S_USER,      /* user struct at a, b bytes (b = size code, see below) */
-    BDP_S_CAPS,      /* current caps */
-    BDP_S_PRCTL,     /* string at arg1 when option is a string option */
-    BDP_S_INITMOD,   /* data a (len b, snaplen) + string c */
+    BDP_S_NONE = 0, /* header only */
+    BDP_S_IO_IN,    /* data from a=buf, length = ret */
+    BDP_S_IO_OUT,   /* data from a=buf, length = ret (written bytes) */
+    BDP_S_IOV_IN,   /* iovec a, count b, length = ret */
+    BDP_S_IOV_OUT,  /* same, written */
+    BDP_S_STR1,     /* string a */
+    BDP_S_STR2,     /* strings a, b */
+    BDP_S_STR3,     /* strings a, b, c */
+    BDP_S_OPEN,     /* string a, file of ret */
+    BDP_S_OPENAT2,  /* string a, file of ret, open_how at b */
+    BDP_S_EXEC,     /* proc + args + env + cgroups */
+    BDP_S_CLONE,    /* proc + args + cgroups */
+    BDP_S_CONNECT,  /* sockaddr (a, len b) + tuple of fd arg0 */
+    BDP_S_BIND,     /* sockaddr (a, len b) */
+    BDP_S_ACCEPT,   /* tuple of ret + listen queue of arg0 */
+    BDP_S_SENDTO,   /* data a(len ret) + tuple of arg0 + sockaddr b (len c) */
+    BDP_S_RECVFROM, /* data a(len ret) + tuple of arg0 + sockaddr b (len ptr c) */
+    BDP_S_SENDMSG,  /* msghdr a: data + tuple of arg0 + msg_name */
+    BDP_S_RECVMSG,  /* msghdr a: data + tuple of arg0 + msg_name */
+    BDP_S_FDS,      /* int[2] at a */
+    BDP_S_PIPE,     /* int[2] at a + file of fds[0] */
+    BDP_S_SOCKPAIR, /* int[2] at a + socket pointers */
+    BDP_S_MM,       /* vm counters */
+    BDP_S_USER,     /* user struct at a, b bytes (b = size code, see below) */
+    BDP_S_CAPS,     /* current caps */
+    BDP_S_PRCTL,    /* string at arg1 when option is a string option */
+    BDP_S_INITMOD,  /* data a (len b, snaplen) + string c */
     BDP_S_MAX,
 };
 

@@ -10,7 +10,7 @@
 #
 # Usage: test_capture.sh AGENT WORKLOAD WIRETAP_PLUGIN EPAN_PLUGIN
 source "$(dirname "$0")/../lib/testlib.sh"
-AGENT=$1 WORKLOAD=$2 WIRETAP=$3 EPAN=$4
+AGENT=$1 WORKLOAD=$2 WIRETAP=${3:-} EPAN=${4:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 t_need_root
@@ -40,6 +40,7 @@ done
 [[ -n "$cgroup" ]] || t_log "no writable cgroup hierarchy: container check left out"
 
 # The workload waits on a fifo so the agent can attach to its pid first.
+progs_before=$(t_bpfdig_progs)
 mkfifo "$tmp/go"
 "$WORKLOAD" "$tmp/work" "$marker" $cgroup <"$tmp/go" >"$tmp/truth" 2>"$tmp/workload.err" &
 workload_pid=$!
@@ -67,9 +68,7 @@ agent_pid=""
 cat "$tmp/agent.err"
 [[ $rc -eq 0 ]] || t_fail "agent exit status $rc after SIGINT"
 grep -q "drops: 0" "$tmp/agent.err" || t_fail "agent reported drops or no summary"
-if bpftool prog show 2>/dev/null | grep -q bpfdig_; then
-    t_fail "bpfdig programs still loaded after the agent exited"
-fi
+t_no_new_progs "$progs_before" "after SIGINT" "$AGENT"
 
 python3 "$HERE/checks.py" plan "$tmp/truth" "$tmp" || t_fail "cannot plan the checks"
 mkdir -p "$tmp/tshark" "$tmp/sysdig"

@@ -8,7 +8,7 @@
 #
 # Usage: test_lifecycle.sh AGENT WIRETAP_PLUGIN EPAN_PLUGIN
 source "$(dirname "$0")/../lib/testlib.sh"
-AGENT=$1 WIRETAP=$2 EPAN=$3
+AGENT=$1 WIRETAP=${2:-} EPAN=${3:-}
 
 t_need_root
 t_need bpftool setpriv timeout
@@ -17,12 +17,9 @@ tmp=$(mktemp -d "${BPFDIG_TMPDIR:-/tmp}/agent-life.XXXXXX")
 trap 'rm -rf "$tmp"; tu_cleanup 2>/dev/null' EXIT
 chmod 755 "$tmp"
 
+progs_before=$(t_bpfdig_progs)
 no_programs_left() {
-    local what=$1
-    if bpftool prog show 2>/dev/null | grep -q bpfdig_; then
-        t_fail "$what: bpfdig programs still loaded"
-        bpftool prog show | grep -A2 bpfdig_ | head
-    fi
+    t_no_new_progs "$progs_before" "$1" "$AGENT"
 }
 
 # Options.
@@ -46,10 +43,15 @@ no_programs_left "unprivileged run"
 
 # -M: stops by itself; captures cat, never itself.
 (for _ in $(seq 30); do cat /etc/hostname >/dev/null; sleep 0.05; done) &
-timeout 20 "$AGENT" -M 2 -w "$tmp/m.scap" 2>"$tmp/m.err" &
+"$AGENT" -M 2 -w "$tmp/m.scap" 2>"$tmp/m.err" &
 agent=$!
+timeout 20 tail --pid=$agent -f /dev/null || {
+    kill -KILL $agent
+    t_fail "-M 2: still running after 20 s"
+}
 wait $agent
 rc=$?
+m_agent_pid=$agent
 [[ $rc -eq 0 ]] || t_fail "-M 2: exit status $rc"
 grep -q "time limit" "$tmp/m.err" && grep -q "drops: " "$tmp/m.err" ||
     t_fail "-M 2: summary missing: $(cat "$tmp/m.err")"
@@ -97,7 +99,7 @@ frames=$(tu_tshark -r "$n" 2>"$tmp/ts.err" | wc -l)
 [[ $frames -eq 50 ]] || t_fail "-n 50 capture has $frames frames: $(head -3 "$tmp/ts.err")"
 cats=$(tu_tshark -r "$m" -Y 'proc.name == "cat" && fd.name == "/etc/hostname"' 2>/dev/null | wc -l)
 [[ $cats -ge 1 ]] || t_fail "-M capture: no cat opening /etc/hostname"
-self=$(tu_tshark -r "$m" -Y 'proc.name == "bpfdig-agent"' 2>/dev/null | wc -l)
+self=$(tu_tshark -r "$m" -Y "proc.pid == $m_agent_pid" 2>/dev/null | wc -l)
 [[ $self -eq 0 ]] || t_fail "-M capture: $self events of the agent itself"
 t_log "-M capture: $cats cat events on /etc/hostname, $self of the agent"
 t_finish

@@ -75,7 +75,7 @@ t_setup_plugins() {
 t_sid_lab() {
     local lab=${BPFDIG_SID_LAB:-$T_LIB_DIR/../../../shared/tools/sid-lab.sh}
     if [[ -x "$lab" && $(id -u) -eq 0 ]]; then
-        (cd "$(dirname "$lab")" && pwd)/$(basename "$lab")
+        echo "$(cd "$(dirname "$lab")" && pwd)/$(basename "$lab")"
     fi
 }
 
@@ -86,4 +86,53 @@ t_need_corpus() {
         t_skip "BPFDIG_CORPUS is not set (third-party .scap corpus, ../shared/corpus)"
     compgen -G "$BPFDIG_CORPUS/*.scap" >/dev/null ||
         t_skip "no .scap files in BPFDIG_CORPUS=$BPFDIG_CORPUS"
+}
+
+# Ids of the loaded BPF programs named bpfdig_*, one per line.
+t_bpfdig_progs() {
+    bpftool prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .* name \(bpfdig_[a-z_0-9]*\) .*/\1/p' | sort
+}
+
+# Fails the test if a bpfdig program that was not in $1 (an earlier
+# t_bpfdig_progs) is still loaded and is either held by no process (pinned
+# or leaked) or by a process running $3 (default: any). Programs of other
+# live processes (a concurrent capture) are not ours to judge.
+t_no_new_progs() {
+    local before=$1 what=$2 exe=${3:-} left try
+    # the kernel frees a closed program a little after its last fd goes
+    for try in $(seq 30); do
+        left=$(t_new_progs_held "$before" "$exe")
+        [[ -z "${left// /}" ]] && return 0
+        sleep 0.1
+    done
+    t_fail "$what: bpfdig programs still loaded (ids $left)"
+}
+
+# The new bpfdig programs held by nothing or by a process running $2.
+t_new_progs_held() {
+    local before=$1 exe=$2
+    bpftool -j prog show 2>/dev/null | BEFORE="$before" EXE="$exe" python3 -c '
+import glob, json, os, re, sys
+before = set(os.environ["BEFORE"].split())
+exe = os.path.realpath(os.environ["EXE"]) if os.environ["EXE"] else ""
+owners = {}  # prog id -> pids holding an fd of it (bpftool 7.1 does not say)
+for info in glob.glob("/proc/[0-9]*/fdinfo/*"):
+    try:
+        m = re.search(r"^prog_id:\s*(\d+)", open(info).read(), re.M)
+    except OSError:
+        continue
+    if m:
+        owners.setdefault(int(m.group(1)), set()).add(info.split("/")[2])
+def ours(pid):
+    try:
+        return not exe or os.path.realpath(f"/proc/{pid}/exe") == exe
+    except OSError:
+        return False
+for p in json.load(sys.stdin):
+    if not p.get("name", "").startswith("bpfdig_") or str(p["id"]) in before:
+        continue
+    pids = owners.get(p["id"], set())
+    if not pids or any(ours(pid) for pid in pids):
+        print(p["id"], end=" ")
+'
 }
