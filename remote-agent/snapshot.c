@@ -168,13 +168,75 @@ static int write_il(struct snap *s)
 
 /* ---------------------------------------------------------------- UL */
 
+/*
+ * Users and groups come through NSS (LDAP, sssd... included) in the normal
+ * build. A static binary cannot load the host's NSS modules safely, so the
+ * static agent reads /etc/passwd and /etc/group itself.
+ */
+#ifdef BPFDIG_STATIC_AGENT
+static FILE *passwd_file, *group_file;
+static void open_users(void)
+{
+    passwd_file = fopen("/etc/passwd", "re");
+}
+static struct passwd *next_user(void)
+{
+    return passwd_file ? fgetpwent(passwd_file) : NULL;
+}
+static void close_users(void)
+{
+    if (passwd_file)
+        fclose(passwd_file);
+    passwd_file = NULL;
+}
+static void open_groups(void)
+{
+    group_file = fopen("/etc/group", "re");
+}
+static struct group *next_group(void)
+{
+    return group_file ? fgetgrent(group_file) : NULL;
+}
+static void close_groups(void)
+{
+    if (group_file)
+        fclose(group_file);
+    group_file = NULL;
+}
+#else
+static void open_users(void)
+{
+    setpwent();
+}
+static struct passwd *next_user(void)
+{
+    return getpwent();
+}
+static void close_users(void)
+{
+    endpwent();
+}
+static void open_groups(void)
+{
+    setgrent();
+}
+static struct group *next_group(void)
+{
+    return getgrent();
+}
+static void close_groups(void)
+{
+    endgrent();
+}
+#endif
+
 static int write_ul(struct snap *s)
 {
     struct passwd *pw;
     struct group *gr;
 
-    setpwent();
-    while ((pw = getpwent()) != NULL) {
+    open_users();
+    while ((pw = next_user()) != NULL) {
         struct sk_userlist_entry e;
         memset(&e, 0, sizeof(e));
         e.uid = pw->pw_uid;
@@ -185,9 +247,9 @@ static int write_ul(struct snap *s)
         sk_blk_put_user(&s->buf, &e);
         s->st->users++;
     }
-    endpwent();
-    setgrent();
-    while ((gr = getgrent()) != NULL) {
+    close_users();
+    open_groups();
+    while ((gr = next_group()) != NULL) {
         struct sk_userlist_entry e;
         memset(&e, 0, sizeof(e));
         e.is_group = true;
@@ -196,7 +258,7 @@ static int write_ul(struct snap *s)
         sk_blk_put_user(&s->buf, &e);
         s->st->groups++;
     }
-    endgrent();
+    close_groups();
     if (s->buf.len == 0)
         return 0;
     return sk_blk_write(s->w, SK_BT_UL_V2, &s->buf);
