@@ -1,9 +1,10 @@
 #!/bin/bash
-# Set bpfdig up on Debian 12 and show a capture with falco fields (as root):
+# Set bpfdig up on Debian 12 and show a real capture with falco fields (as root):
 #     sudo scripts/quickstart.sh [FILE.scap]
-# Installs the Debian packages, builds, installs the Wireshark plugins and the
-# "bpfdig" profile into Wireshark's global folders, then opens FILE (default:
-# a sample capture) with tshark showing proc.name and fd.name per event.
+# Installs the Debian packages, builds, installs the Wireshark plugins, the
+# "bpfdig" profile, the extcap and bpfdig-agent, then captures this host's
+# system calls for 3 seconds while `cat /etc/os-release` runs and shows the
+# events with proc.name and fd.name (or shows FILE, when given).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,20 +20,18 @@ cmake --build "$build" -j"$(nproc)"
 cmake --install "$build"
 
 file=${1:-}
+filter='proc.name && fd.name'
 if [ -z "$file" ]; then
-    for cand in "$here/../shared/corpus/curl_google.scap" "$build/tests/sample.scap"; do
-        if [ -f "$cand" ]; then
-            file=$cand
-            break
-        fi
-    done
+    file=/tmp/bpfdig-quickstart.scap
+    echo "== capturing 3 s of this host's system calls into $file"
+    (sleep 1 && cat /etc/os-release >/dev/null) &
+    "$build/remote-agent/bpfdig-agent" -M 3 -w "$file"
+    wait
+    filter='proc.name == "cat" && fd.name'
 fi
-if [ -z "$file" ]; then
-    echo "bpfdig is installed. Open a capture with:"
-    echo "  wireshark -C bpfdig FILE.scap      or"
-    echo "  tshark -r FILE.scap -T fields -e proc.name -e fd.name"
-    exit 0
-fi
-echo "== $file: events with a process and a file or socket"
-tshark -r "$file" -Y 'proc.name && fd.name' -T fields -E header=y \
+echo "== $file: $filter"
+tshark -r "$file" -Y "$filter" -T fields -E header=y \
     -e frame.number -e evt.type -e proc.name -e proc.pid -e fd.name | head -25
+echo
+echo "Open it in the GUI:   wireshark -C bpfdig $file"
+echo "Capture from the GUI: the interfaces 'System calls (eBPF) on this host' and 'System calls over SSH'"
