@@ -77,6 +77,13 @@ static int hf_container_privileged = -1;
 static int hf_k8s_pod_name = -1;
 static int hf_k8s_ns_name = -1;
 
+/* Experiment (not built by default): register the IPv6 fields under the IPv4 names. */
+#ifdef BPFDIG_EXPERIMENT_SAME_ABBREV
+#define V6_ABBREV(x) x
+#else
+#define V6_ABBREV(x) x ".v6"
+#endif
+
 static int ett_proc = -1;
 static int ett_ancestors = -1;
 static int ett_user = -1;
@@ -138,14 +145,14 @@ static void add_port(proto_tree *t, int hf, tvbuff_t *tvb, uint16_t port)
     add_u32(t, hf, tvb, port);
 }
 
-/* "comm arg1 arg2", as sysdig's proc.cmdline. */
+/* proc.cmdline: "comm arg1 arg2" (scapkit's definition, shared with skfields). */
 static const char *cmdline(packet_info *pinfo, const struct sk_thread *t)
 {
-    const char *comm = t->comm ? t->comm : "";
+    size_t n = sk_thread_cmdline(t, NULL, 0);
+    char *buf = wmem_alloc(BPFDIG_PACKET_POOL(pinfo), n + 1);
 
-    if (!t->args || !t->args[0])
-        return comm;
-    return wmem_strdup_printf(BPFDIG_PACKET_POOL(pinfo), "%s %s", comm, t->args);
+    sk_thread_cmdline(t, buf, n + 1);
+    return buf;
 }
 
 /* ------------------------------------------------------------ process */
@@ -167,20 +174,27 @@ static void add_ancestors(proto_tree *t, tvbuff_t *tvb, const struct sk_thread *
     }
 }
 
+/*
+ * proc.* of a thread. A placeholder (a tid the capture never described) has
+ * only what sysdig shows for it: proc.pid -1, proc.cwd "./", tty and sid.
+ */
 static void add_proc_fields(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
-                            const struct sk_thread *th)
+                            const struct sk_fields *v)
 {
-    const struct sk_thread *parent = th->parent;
+    const struct sk_thread *th = v->thread;
+    const struct sk_thread *parent = v->parent;
 
-    add_str(t, hf_proc_name, tvb, th->comm);
-    add_str(t, hf_proc_exe, tvb, th->exe);
-    add_str(t, hf_proc_exepath, tvb, th->exepath);
-    if (proto_field_is_referenced(t, hf_proc_cmdline))
-        add_str(t, hf_proc_cmdline, tvb, cmdline(pinfo, th));
-    add_str(t, hf_proc_args, tvb, th->args ? th->args : "");
+    if (v->proc_known) {
+        add_str(t, hf_proc_name, tvb, th->comm);
+        add_str(t, hf_proc_exe, tvb, th->exe);
+        add_str(t, hf_proc_exepath, tvb, th->exepath);
+        if (proto_field_is_referenced(t, hf_proc_cmdline))
+            add_str(t, hf_proc_cmdline, tvb, cmdline(pinfo, th));
+        add_str(t, hf_proc_args, tvb, th->args ? th->args : "");
+    }
     add_i64(t, hf_proc_pid, tvb, th->pid);
-    add_i64(t, hf_proc_ppid, tvb, th->ptid);
     if (parent) {
+        add_i64(t, hf_proc_ppid, tvb, parent->pid);
         add_str(t, hf_proc_pname, tvb, parent->comm);
         if (proto_field_is_referenced(t, hf_proc_pcmdline))
             add_str(t, hf_proc_pcmdline, tvb, cmdline(pinfo, parent));
@@ -188,26 +202,29 @@ static void add_proc_fields(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
     add_str(t, hf_proc_cwd, tvb, th->cwd);
     add_u32(t, hf_proc_tty, tvb, th->tty);
     add_i64(t, hf_proc_sid, tvb, th->sid);
-    if (th->vpid >= 0)
+    if (v->proc_known && th->vpid >= 0)
         add_i64(t, hf_proc_vpid, tvb, th->vpid);
-    if (th->vtid >= 0)
+    if (v->proc_known && th->vtid >= 0)
         add_i64(t, hf_thread_vtid, tvb, th->vtid);
     add_ancestors(t, tvb, th);
 }
 
-static void add_user_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_thread *th)
+static void add_user_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_fields *v)
 {
+    const struct sk_thread *th = v->thread;
     proto_tree *t =
         proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_user, NULL, "User: %s (uid %" PRIu32 ")",
-                                      has_text(th->user_name) ? th->user_name : "<NA>", th->uid);
+                                      v->user_name ? v->user_name : "<NA>", th->uid);
 
     add_u32(t, hf_user_uid, tvb, th->uid);
-    add_str(t, hf_user_name, tvb, th->user_name);
+    add_str(t, hf_user_name, tvb, v->user_name);
+    add_u32(t, hf_group_gid, tvb, th->gid);
+    add_str(t, hf_group_name, tvb, v->group_name);
+    if (!v->proc_known)
+        return;
     add_str(t, hf_user_homedir, tvb, th->user_home);
     add_str(t, hf_user_shell, tvb, th->user_shell);
     add_i64(t, hf_user_loginuid, tvb, th->loginuid == NO_LOGINUID ? -1 : (int64_t)th->loginuid);
-    add_u32(t, hf_group_gid, tvb, th->gid);
-    add_str(t, hf_group_name, tvb, th->group_name);
 }
 
 static void add_container_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_container *c)
@@ -238,44 +255,9 @@ static void add_container_fields(proto_tree *tree, tvbuff_t *tvb, const struct s
 
 /* ------------------------------------------------------------ fd */
 
-bool bpfdig_fd_is_ip_socket(const struct sk_fd *fd)
-{
-    switch (fd->type) {
-    case SK_FD_IPV4_SOCK:
-    case SK_FD_IPV6_SOCK:
-    case SK_FD_IPV4_SERVSOCK:
-    case SK_FD_IPV6_SERVSOCK:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static bool is_servsock(const struct sk_fd *fd)
-{
-    return fd->type == SK_FD_IPV4_SERVSOCK || fd->type == SK_FD_IPV6_SERVSOCK;
-}
-
 static bool fd_ipv6(const struct sk_fd *fd)
 {
     return fd->type == SK_FD_IPV6_SOCK || fd->type == SK_FD_IPV6_SERVSOCK;
-}
-
-static bool ip_is_zero(const uint8_t *ip, bool ipv6)
-{
-    static const uint8_t zero[16];
-
-    return memcmp(ip, zero, ipv6 ? 16 : 4) == 0;
-}
-
-bool bpfdig_fd_has_role(const struct sk_fd *fd)
-{
-    bool v6 = fd_ipv6(fd);
-
-    if (is_servsock(fd))
-        return true;
-    return !(ip_is_zero(fd->cip, v6) && ip_is_zero(fd->sip, v6) && fd->cport == 0 &&
-             fd->sport == 0);
 }
 
 /*
@@ -296,37 +278,36 @@ static bool addr_is_local(const struct sk_fd *fd, const uint8_t *ip, bool client
 
 static bool fd_is_server(const struct sk_fd *fd, bool in_container)
 {
-    if (is_servsock(fd))
+    if (sk_fd_is_server_socket(fd))
         return true;
     if (fd->type == SK_FD_IPV4_SOCK || fd->type == SK_FD_IPV6_SOCK)
         return addr_is_local(fd, fd->sip, false, in_container);
     return false;
 }
 
-static void add_socket_fields(proto_tree *t, tvbuff_t *tvb, const struct sk_fd *fd,
+/* Presence of l4proto, sip/sport, cip/cport: scapkit's rules (shared with skfields). */
+static void add_socket_fields(proto_tree *t, tvbuff_t *tvb, const struct sk_fields *v,
                               bool in_container)
 {
-    bool v6 = fd_ipv6(fd);
+    const struct sk_fd *fd = v->fd;
     bool local;
 
-    /* Like libsinsp: no protocol for a socket without endpoints, unless raw. */
-    if (bpfdig_fd_has_role(fd) || fd->l4proto == SK_L4_RAW)
+    if (v->has_l4proto)
         add_str(t, hf_fd_l4proto, tvb, sk_l4proto_name(fd->l4proto));
     add_str(t, hf_fd_sockfamily, tvb, "ip");
-    if (is_servsock(fd)) {
-        add_ip(t, hf_fd_sip, hf_fd_sip6, tvb, v6, fd->sip);
+    if (v->has_client)
+        add_ip(t, hf_fd_cip, hf_fd_cip6, tvb, v->ipv6, fd->cip);
+    if (v->has_server)
+        add_ip(t, hf_fd_sip, hf_fd_sip6, tvb, v->ipv6, fd->sip);
+    if (v->has_client)
+        add_port(t, hf_fd_cport, tvb, fd->cport);
+    if (v->has_server)
         add_port(t, hf_fd_sport, tvb, fd->sport);
-        return;
-    }
-    if (!bpfdig_fd_has_role(fd))
-        return;
-    add_ip(t, hf_fd_cip, hf_fd_cip6, tvb, v6, fd->cip);
-    add_ip(t, hf_fd_sip, hf_fd_sip6, tvb, v6, fd->sip);
-    add_port(t, hf_fd_cport, tvb, fd->cport);
-    add_port(t, hf_fd_sport, tvb, fd->sport);
+    if (!v->has_client)
+        return; /* no local/remote view of a server socket */
     local = addr_is_local(fd, fd->cip, true, in_container);
-    add_ip(t, hf_fd_lip, hf_fd_lip6, tvb, v6, local ? fd->cip : fd->sip);
-    add_ip(t, hf_fd_rip, hf_fd_rip6, tvb, v6, local ? fd->sip : fd->cip);
+    add_ip(t, hf_fd_lip, hf_fd_lip6, tvb, v->ipv6, local ? fd->cip : fd->sip);
+    add_ip(t, hf_fd_rip, hf_fd_rip6, tvb, v->ipv6, local ? fd->sip : fd->cip);
     add_port(t, hf_fd_lport, tvb, local ? fd->cport : fd->sport);
     add_port(t, hf_fd_rport, tvb, local ? fd->sport : fd->cport);
 }
@@ -364,26 +345,27 @@ static void add_path_fields(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
 }
 
 static void add_fd_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                          const struct sk_fd *fd, bool in_container)
+                          const struct sk_fields *v, bool in_container)
 {
+    const struct sk_fd *fd = v->fd;
     bool known = fd->type != SK_FD_UNINITIALIZED;
     proto_tree *t = proto_tree_add_subtree_format(
         tree, tvb, 0, 0, ett_fd, NULL, "File descriptor: %" PRId64 " (%s) %s", fd->num,
-        known ? sk_fd_typename(fd->type) : "not in the fd table",
-        known && fd->name ? fd->name : "");
+        v->fd_type ? v->fd_type : "not in the fd table", v->fd_name ? v->fd_name : "");
     char typechar[2] = {fd->typechar, '\0'};
 
     add_i64(t, hf_fd_num, tvb, fd->num);
+    /* a failed open shows the requested path, a failed accept "NULL" */
+    add_str(t, hf_fd_name, tvb, v->fd_name);
     if (!known)
         return;
-    add_str(t, hf_fd_type, tvb, sk_fd_typename(fd->type));
+    add_str(t, hf_fd_type, tvb, v->fd_type);
     if (fd->typechar)
         add_str(t, hf_fd_typechar, tvb, typechar);
-    add_str(t, hf_fd_name, tvb, fd->name ? fd->name : "");
     if (is_file(fd) || fd->type == SK_FD_DIRECTORY)
         add_path_fields(t, tvb, pinfo, fd);
-    if (bpfdig_fd_is_ip_socket(fd))
-        add_socket_fields(t, tvb, fd, in_container);
+    if (v->ip_socket)
+        add_socket_fields(t, tvb, v, in_container);
     else if (fd->type == SK_FD_UNIX_SOCK)
         add_str(t, hf_fd_sockfamily, tvb, "unix");
     add_bool(t, hf_fd_is_server, tvb, fd_is_server(fd, in_container));
@@ -397,28 +379,31 @@ static bool in_container(const struct sk_thread *th)
 }
 
 void bpfdig_add_state_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                             const struct bpfdig_frame *f, int64_t tid)
+                             const struct sk_fields *v, int64_t tid)
 {
-    const struct sk_thread *th = f->thread;
+    const struct sk_thread *th = v ? v->thread : NULL;
     proto_tree *pt;
 
     if (!tree)
         return;
-    if (th && !th->invalid)
-        pt = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_proc, NULL,
-                                           "Process: %s (pid %" PRId64 ", tid %" PRId64 ")",
-                                           th->comm ? th->comm : "", th->pid, tid);
-    else
-        pt = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_proc, NULL,
-                                           "Thread %" PRId64 " (not in the state)", tid);
-    add_i64(pt, hf_thread_tid, tvb, tid);
-    if (th && !th->invalid) {
-        add_proc_fields(pt, tvb, pinfo, th);
-        add_user_fields(tree, tvb, th);
+    if (!th) {
+        /* meta events, unknown threads of lookup-only events, no stored state */
+        add_i64(tree, hf_thread_tid, tvb, tid);
+    } else {
+        if (v->proc_known)
+            pt = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_proc, NULL,
+                                               "Process: %s (pid %" PRId64 ", tid %" PRId64 ")",
+                                               th->comm ? th->comm : "", th->pid, tid);
+        else
+            pt = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_proc, NULL,
+                                               "Thread %" PRId64 " (not in the state)", tid);
+        add_i64(pt, hf_thread_tid, tvb, tid);
+        add_proc_fields(pt, tvb, pinfo, v);
+        add_user_fields(tree, tvb, v);
     }
-    if (f->fd)
-        add_fd_fields(tree, tvb, pinfo, f->fd, in_container(th));
-    if (th && !th->invalid)
+    if (v && v->fd)
+        add_fd_fields(tree, tvb, pinfo, v, in_container(th));
+    if (th && v->proc_known)
         add_container_fields(tree, tvb, th->container);
 }
 
@@ -516,16 +501,16 @@ void bpfdig_register_state_fields(int proto)
          {"Remote IP", "fd.rip", FT_IPv4, BASE_NONE, NULL, 0,
           "Remote address of an IPv4 connection (IPv6: fd.rip.v6)", HFILL}},
         {&hf_fd_cip6,
-         {"Client IPv6", "fd.cip.v6", FT_IPv6, BASE_NONE, NULL, 0,
+         {"Client IPv6", V6_ABBREV("fd.cip"), FT_IPv6, BASE_NONE, NULL, 0,
           "Client address of an IPv6 connection", HFILL}},
         {&hf_fd_sip6,
-         {"Server IPv6", "fd.sip.v6", FT_IPv6, BASE_NONE, NULL, 0,
+         {"Server IPv6", V6_ABBREV("fd.sip"), FT_IPv6, BASE_NONE, NULL, 0,
           "Server address of an IPv6 connection or listening socket", HFILL}},
         {&hf_fd_lip6,
-         {"Local IPv6", "fd.lip.v6", FT_IPv6, BASE_NONE, NULL, 0,
+         {"Local IPv6", V6_ABBREV("fd.lip"), FT_IPv6, BASE_NONE, NULL, 0,
           "Local address of an IPv6 connection", HFILL}},
         {&hf_fd_rip6,
-         {"Remote IPv6", "fd.rip.v6", FT_IPv6, BASE_NONE, NULL, 0,
+         {"Remote IPv6", V6_ABBREV("fd.rip"), FT_IPv6, BASE_NONE, NULL, 0,
           "Remote address of an IPv6 connection", HFILL}},
         {&hf_fd_cport, {"Client port", "fd.cport", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_fd_sport, {"Server port", "fd.sport", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},

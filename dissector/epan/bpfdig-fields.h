@@ -13,21 +13,18 @@
 #include <epan/packet.h>
 
 #include "bpfdig-store.h"
+#include "scapkit/fields.h"
 
 /* Register the fields under proto (called from proto_register_bpfdig). */
 void bpfdig_register_state_fields(int proto);
 
 /*
- * Add thread/process/user/fd/container subtrees for an event of thread tid.
- * Only fields with a value are added (no fd.* without an fd).
+ * Add thread.tid and the thread/process/user/fd/container subtrees for an
+ * event of thread tid. v holds the field values (scapkit/fields.h, shared
+ * with skfields); NULL when no state is stored for the frame (only thread.tid
+ * is added). Only fields with a value are added (no fd.* without an fd).
  */
 void bpfdig_add_state_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
-                             const struct bpfdig_frame *f, int64_t tid);
-
-/* An IPv4/IPv6 socket or server socket. */
-bool bpfdig_fd_is_ip_socket(const struct sk_fd *fd);
-
-/* A socket with endpoints (sysdig: role client or server, not "none"). */
-bool bpfdig_fd_has_role(const struct sk_fd *fd);
+                             const struct sk_fields *v, int64_t tid);
 
 #endif /* BPFDIG_FIELDS_H */

@@ -10,7 +10,7 @@
  * bpfdig_store_init() runs when a file is opened, bpfdig_store_cleanup()
  * when it is closed (and before a full redissection).
  *
- * Retained memory per event: one 32-byte struct bpfdig_frame (stored in
+ * Retained memory per event: one 40-byte struct bpfdig_frame (stored in
  * chunks, no per-frame Wireshark allocation), plus 24 bytes per extra fd
  * parameter for the few events that name another fd (dup2 newfd, openat
  * dirfd, ...).
@@ -35,6 +35,7 @@ struct bpfdig_frame {
     const struct sk_thread *thread; /* thread version at the event, or NULL */
     const struct sk_fd *fd;         /* the event's fd view, or NULL */
     uint64_t latency;               /* ns since the matching enter event, 0 if none */
+    const char *type_name;          /* sk_evt_state.type_name (evt.type named by the state) */
     uint32_t evt_num;               /* 1-based event number in file order */
     uint32_t flags;                 /* BPFDIG_FF_* */
 };

@@ -31,6 +31,7 @@
 #include "bpfdig-fields.h"
 #include "bpfdig-store.h"
 #include "bpfdig.h"
+#include "scapkit/fields.h"
 #include "scapkit/format.h"
 #include "scapkit/render.h"
 #include "scapkit/schema.h"
@@ -101,6 +102,8 @@ struct evt_ctx {
     int decode_rc;       /* SK_OK or the decode error */
     bool meta;           /* container/user/plugin meta event: no thread */
     const struct bpfdig_frame *frame;
+    unsigned state_blocks;   /* state blocks coalesced into this record (scap tree) */
+    struct sk_fields fields; /* field values (scapkit/fields.h), valid when frame is set */
     struct sk_render_ctx render;
 };
 
@@ -155,21 +158,21 @@ static bool evt_result(const struct evt_ctx *c, int64_t *res)
     return idx >= 0 && sk_event_get_i64(&c->ev, (unsigned)idx, res);
 }
 
-/* evt.type: generic events show the syscall, async events their name. */
+/*
+ * evt.type as libs >= 0.22 name it (scapkit: "accept4" for old accept4
+ * layouts, generic syscalls by ID or native number, named by the state when
+ * only the enter event identifies the syscall); async events by their name.
+ */
 static const char *evt_type_name(const struct evt_ctx *c)
 {
-    const struct sk_event_info *info = evt_info(c);
-    uint64_t sc;
     struct sk_str s;
 
-    if ((c->ev.type == EVT_GENERIC_E || c->ev.type == EVT_GENERIC_X) &&
-        sk_event_get_u64(&c->ev, 0, &sc)) {
-        const char *name = sk_syscall_name((uint16_t)sc);
-        return name ? name : "unknown";
-    }
-    if (c->ev.type == EVT_ASYNCEVENT_E && sk_event_get_str(&c->ev, 1, &s) && s.len > 0)
+    if (c->ev.type == EVT_ASYNCEVENT_E && c->decode_rc == SK_OK &&
+        sk_event_get_str(&c->ev, 1, &s) && s.len > 0)
         return wmem_strndup(BPFDIG_PACKET_POOL(c->pinfo), s.p, s.len);
-    return info ? info->name : "unknown";
+    if (c->frame && c->decode_rc == SK_OK)
+        return c->fields.evt_type;
+    return sk_event_type_name(&c->ev);
 }
 
 /* evt.category, with I/O events classified by their fd like sysdig does. */
@@ -219,7 +222,7 @@ static size_t format_fd_desc(const struct sk_fd *v, char *out, size_t outlen)
 
     if (v->type == SK_FD_UNINITIALIZED || !v->typechar)
         return 0;
-    if (bpfdig_fd_is_ip_socket(v) && bpfdig_fd_has_role(v)) {
+    if (sk_fd_has_l4proto(v)) {
         switch (v->l4proto) {
         case SK_L4_TCP:
             proto = 't';
@@ -308,6 +311,7 @@ static void compute_state(struct evt_ctx *c, struct bpfdig_frame *f)
     f->thread = es.thread;
     f->fd = es.fd;
     f->latency = es.latency_ns;
+    f->type_name = es.type_name;
     if (record_extra_fds(c, st, f))
         f->flags |= BPFDIG_FF_SIDE;
 }
@@ -633,6 +637,10 @@ static void set_columns(struct evt_ctx *c, const char *type, const char *args)
     col_clear(c->pinfo->cinfo, COL_INFO);
     col_add_fstr(c->pinfo->cinfo, COL_INFO, "%s %s%s%s", sk_event_is_enter(c->ev.type) ? ">" : "<",
                  type, args && args[0] ? " " : "", args ? args : "");
+    /* The first record of a file usually carries the whole process/fd list: say so. */
+    if (c->state_blocks > 0)
+        col_append_fstr(c->pinfo->cinfo, COL_INFO, " [+%u state block%s]", c->state_blocks,
+                        c->state_blocks == 1 ? "" : "s");
 }
 
 static void dissect_event(struct evt_ctx *c, proto_tree *tree)
@@ -655,8 +663,8 @@ static void dissect_event(struct evt_ctx *c, proto_tree *tree)
     bt = proto_field_is_referenced(tree, proto_bpfdig) ? proto_item_add_subtree(ti, ett_bpfdig)
                                                        : NULL;
     add_evt_fields(bt, c, type, args);
-    if (c->frame && !c->meta && c->decode_rc == SK_OK)
-        bpfdig_add_state_fields(bt, c->tvb, c->pinfo, c->frame, c->ev.tid);
+    bpfdig_add_state_fields(bt, c->tvb, c->pinfo,
+                            c->frame && c->decode_rc == SK_OK ? &c->fields : NULL, c->ev.tid);
     add_expert_infos(c, ti);
 }
 
@@ -676,9 +684,15 @@ static int dissect_bpfdig(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     split_record(c, &trailer, &has_trailer, &event_len);
     /* State blocks come before the event in file order: feed them first. */
     if (has_trailer)
-        scap_dissect_blocks(tvb, pinfo, tree, &trailer, NULL);
+        c->state_blocks = scap_dissect_blocks(tvb, pinfo, tree, &trailer, NULL);
     decode_event(c, event_len);
     c->frame = frame_state(c);
+    if (c->frame && c->decode_rc == SK_OK) {
+        /* libsinsp attaches no thread to meta events */
+        struct sk_evt_state es = {c->meta ? NULL : c->frame->thread, c->frame->fd,
+                                  c->frame->latency, c->frame->type_name};
+        sk_fields_get(&c->ev, &es, &c->fields);
+    }
     c->render.fd_describe = describe_fd;
     c->render.ud = c;
     c->render.max_buf = pref_max_buf;

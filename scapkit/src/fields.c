@@ -47,8 +47,7 @@ size_t sk_thread_cmdline(const struct sk_thread *t, char *out, size_t outlen)
     return n < 0 ? 0 : (size_t)n;
 }
 
-void sk_fields_get(const struct sk_event *ev, const struct sk_evt_state *es,
-                   struct sk_fields *out)
+void sk_fields_get(const struct sk_event *ev, const struct sk_evt_state *es, struct sk_fields *out)
 {
     const struct sk_thread *t = es->thread;
     const struct sk_fd *f = es->fd;

@@ -26,10 +26,10 @@
 #define SEP "\x1f"
 
 static const char *const field_names[] = {
-    "evt.rawtime", "evt.num", "thread.tid", "evt.type",  "evt.dir",     "proc.name",
-    "proc.pid",   "proc.ppid",   "proc.exe",   "proc.cmdline", "proc.cwd", "fd.num",
-    "fd.name",    "fd.type",     "user.name",  "user.uid",  "group.name",  "fd.sip",
-    "fd.sport",   "fd.cip",      "fd.cport",   "fd.l4proto", "container.id", "proc.pname",
+    "evt.rawtime", "evt.num",   "thread.tid", "evt.type",     "evt.dir",      "proc.name",
+    "proc.pid",    "proc.ppid", "proc.exe",   "proc.cmdline", "proc.cwd",     "fd.num",
+    "fd.name",     "fd.type",   "user.name",  "user.uid",     "group.name",   "fd.sip",
+    "fd.sport",    "fd.cip",    "fd.cport",   "fd.l4proto",   "container.id", "proc.pname",
 };
 
 static void print_ip(bool ipv6, const uint8_t *ip)
@@ -148,8 +148,12 @@ int main(int argc, char **argv)
 
     while ((opt = getopt(argc, argv, "qn")) != -1) {
         switch (opt) {
-        case 'q': quiet = 1; break;
-        case 'n': header = 1; break;
+        case 'q':
+            quiet = 1;
+            break;
+        case 'n':
+            header = 1;
+            break;
         default:
             fprintf(stderr, "usage: %s [-q] [-n] FILE\n", argv[0]);
             return 2;
@@ -202,8 +206,7 @@ int main(int argc, char **argv)
         fprintf(stderr,
                 "events %" PRIu64 " seconds %.3f events_per_sec %.0f state_bytes %zu "
                 "maxrss_kb %ld\n",
-                num, secs, secs > 0 ? (double)num / secs : 0.0, sk_state_memory(st),
-                ru.ru_maxrss);
+                num, secs, secs > 0 ? (double)num / secs : 0.0, sk_state_memory(st), ru.ru_maxrss);
     }
     sk_state_free(st);
     sk_reader_close(r);

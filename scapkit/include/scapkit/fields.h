@@ -61,8 +61,7 @@ struct sk_fields {
 };
 
 /* Fill *out for an event and the state engine's result for it. */
-void sk_fields_get(const struct sk_event *ev, const struct sk_evt_state *es,
-                   struct sk_fields *out);
+void sk_fields_get(const struct sk_event *ev, const struct sk_evt_state *es, struct sk_fields *out);
 
 /*
  * proc.cmdline: comm, then " " + args when the thread has arguments (empty
