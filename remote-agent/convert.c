@@ -289,6 +289,35 @@ static void add_bytes(struct sk_event_builder *b, const struct rec *r, uint8_t t
         sk_evb_add_empty(b);
 }
 
+/*
+ * A NUL-separated list (argv, environment) as a PT_BYTEBUF that always ends
+ * with a NUL: a list cut at the probe's limit ends inside a string, and
+ * libsinsp reads each element as a C string (libs' drivers terminate it too).
+ */
+static void add_strlist(struct sk_event_builder *b, const uint8_t *p, uint32_t n)
+{
+    uint8_t tmp[BDP_ARGS_MAX + 1];
+
+    if (!n) {
+        sk_evb_add_empty(b);
+        return;
+    }
+    if (p[n - 1] == 0 || n > BDP_ARGS_MAX) {
+        sk_evb_add(b, p, n);
+        return;
+    }
+    memcpy(tmp, p, n);
+    tmp[n] = 0;
+    sk_evb_add(b, tmp, n + 1);
+}
+
+static void add_strlist_blob(struct sk_event_builder *b, const struct rec *r, uint8_t type)
+{
+    const struct blob *d = find(r, type, 0);
+
+    add_strlist(b, d ? d->data : NULL, d ? d->len : 0);
+}
+
 static uint32_t new_encode_dev(uint32_t kdev)
 {
     uint32_t major = kdev >> 20, minor = kdev & 0xfffff;
@@ -700,7 +729,7 @@ static void add_exe_args(struct sk_event_builder *b, const struct rec *r, bool f
         uint32_t n = a->len - (uint32_t)n0 - 1;
         const uint8_t *p = a->data + n0 + 1;
 
-        sk_evb_add(b, p, n);
+        add_strlist(b, p, n);
     } else {
         sk_evb_add_empty(b);
     }
@@ -814,7 +843,7 @@ static void conv_execve(struct bd_conv *c, struct sk_event_builder *b, const str
     /* Parameter 15: cgroups (type: PT_BYTEBUF) */
     add_bytes(b, r, BDP_B_CGROUPS);
     /* Parameter 16: env (type: PT_BYTEBUF) */
-    add_bytes(b, r, BDP_B_ENV);
+    add_strlist_blob(b, r, BDP_B_ENV);
     /* Parameter 17: tty (type: PT_UINT32) */
     sk_evb_add_u32(b, p.tty ? new_encode_dev(p.tty) : 0);
     /* Parameter 18: vpgid (type: PT_PID) */

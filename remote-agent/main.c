@@ -350,6 +350,13 @@ static int pending_cmp(const void *a, const void *b)
     return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
+static int offset_cmp(const void *a, const void *b)
+{
+    const struct pending_event *x = a, *y = b;
+
+    return x->off < y->off ? -1 : (x->off > y->off);
+}
+
 static int on_event(void *ud, const struct bd_event *ev)
 {
     struct capture *cap = ud;
@@ -388,6 +395,13 @@ static int write_ready(struct capture *cap, uint64_t watermark)
         q->used = 0;
     } else if (keep_from > 0) {
         size_t used = 0;
+        /*
+         * Move the bodies in arena order: then a destination never overlaps
+         * a body still to be moved. (In timestamp order, events of different
+         * CPUs sit anywhere in the arena and a move could overwrite one.)
+         * The next write_ready() sorts by timestamp again; seq keeps ties.
+         */
+        qsort(q->ev + keep_from, q->n - keep_from, sizeof(q->ev[0]), offset_cmp);
         for (size_t j = keep_from; j < q->n; j++) {
             memmove(q->arena + used, q->arena + q->ev[j].off, q->ev[j].len);
             q->ev[j].off = used;
