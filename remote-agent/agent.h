@@ -56,6 +56,7 @@ struct bd_probe_stats {
     uint64_t events;    /* scap events delivered to the callback */
     uint64_t drops;     /* ring full (sum over CPUs) */
     uint64_t convert_errors;
+    uint64_t truncated; /* argv/env/path... values cut to fit (payloads not counted) */
     unsigned ncpus;
     uint64_t drops_per_cpu[256];
 };

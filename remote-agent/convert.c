@@ -206,6 +206,7 @@ struct rec {
     int nblobs;
     struct blob b[MAX_BLOBS];
     uint16_t cpu;
+    uint32_t truncated; /* blobs the probe cut to fit */
 };
 
 static const struct blob *find(const struct rec *r, uint8_t type, uint32_t aux)
@@ -228,6 +229,7 @@ static int parse(struct rec *r, const void *data, size_t len)
         return -EINVAL;
     len = r->h->len;
     r->nblobs = 0;
+    r->truncated = 0;
     for (off = sizeof(struct bdp_hdr); off + sizeof(struct bdp_blob) <= len;) {
         const struct bdp_blob *bb = (const void *)(p + off);
         size_t next = off + sizeof(*bb) + ((bb->len + 7u) & ~7u);
@@ -242,6 +244,9 @@ static int parse(struct rec *r, const void *data, size_t len)
             b->aux = bb->aux;
             b->type = bb->type;
             b->flags = bb->flags;
+            /* a payload cut at the snaplen is the expected case, not counted */
+            if ((bb->flags & BDP_BF_TRUNC) && bb->type != BDP_B_DATA)
+                r->truncated++;
         }
         off = next;
     }
@@ -2010,6 +2015,7 @@ int bd_convert(struct bd_conv *c, uint16_t cpu, const void *data, size_t len, st
     if (rc)
         return rc;
     r.cpu = cpu;
+    c->truncated += r.truncated;
     ts = r.h->ts + (uint64_t)c->boot_to_epoch;
     if (r.h->kind == BDP_K_PROCEXIT) {
         code = EV_PROCEXIT_1_E;

@@ -15,6 +15,7 @@ struct bd_conv {
     uint16_t ppm_sc[BDP_NR_SYSCALLS]; /* GENERIC_X ID per x86_64 number */
     uint8_t *out;                     /* event body being built */
     size_t out_cap;
+    uint64_t truncated; /* values (not I/O payloads) cut to fit: argv, env, paths... */
 };
 
 int bd_conv_init(struct bd_conv *c, uint32_t snaplen);

@@ -564,9 +564,9 @@ static void print_summary(struct capture *cap, double elapsed)
         return;
     fprintf(stderr,
             "bpfdig-agent: stopped (%s) after %.1f s: %" PRIu64 " events written, %" PRIu64
-            " bytes, drops: %" PRIu64 "\n",
+            " bytes, drops: %" PRIu64 ", values cut: %" PRIu64 "\n",
             stop_reason(cap, elapsed), elapsed, cap->events_written,
-            cap->bytes_written, ps.drops);
+            cap->bytes_written, ps.drops, ps.truncated);
     if (ps.drops) {
         fprintf(stderr, "bpfdig-agent: drops per CPU:");
         for (unsigned i = 0; i < ps.ncpus && i < 256; i++)

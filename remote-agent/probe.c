@@ -524,6 +524,7 @@ void bd_probe_get_stats(struct bd_probe *p, struct bd_probe_stats *s)
     s->records = p->records;
     s->events = p->events;
     s->convert_errors = p->convert_errors;
+    s->truncated = p->conv.truncated;
     s->ncpus = (unsigned)p->ncpus;
     if (p->skel) {
         uint64_t *v = calloc((size_t)p->ncpus, sizeof(uint64_t));

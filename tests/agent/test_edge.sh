@@ -70,6 +70,9 @@ written=$(sed -n 's/.* \([0-9]*\) events written.*/\1/p' "$tmp/agent.err")
 drops=$(sed -n 's/.*drops: \([0-9]*\).*/\1/p' "$tmp/agent.err")
 vanished=$(sed -n 's/.*(\([0-9]*\) processes exited while read).*/\1/p' "$tmp/agent.err")
 [[ -n "$written" && -n "$drops" ]] || t_fail "no summary with events written and drops"
+# the 300 x 1000-byte argv and the 80 KB environment were cut: the summary says so
+cut=$(sed -n 's/.*values cut: \([0-9]*\).*/\1/p' "$tmp/agent.err")
+[[ "${cut:-0}" -ge 1 ]] || t_fail "the summary does not count the cut argv/env (values cut: ${cut:-none})"
 [[ "${drops:-1}" = 0 ]] || t_fail "drops: $drops with a pid filter"
 t_log "snapshot during the storm: ${vanished:-?} processes exited while read"
 t_no_new_progs "$progs_before" "after SIGINT" "$AGENT"
