@@ -745,6 +745,42 @@ static uint64_t ns_epoch(const struct bd_conv *c, uint64_t boot_ns)
     return boot_ns ? boot_ns + (uint64_t)c->boot_to_epoch : 0;
 }
 
+/*
+ * Parameters 4 to 15 of the clone and execve families, the same in both:
+ * tid, pid, ptid, cwd, fdlimit (INT64 in clone, UINT64 in execve: the same
+ * 8 bytes), pgft_maj, pgft_min, vm_size, vm_rss, vm_swap, comm, cgroups.
+ */
+static void add_process_params(struct sk_event_builder *b, const struct rec *r,
+                               const struct bdp_proc *p)
+{
+    const struct bdp_hdr *h = r->h;
+
+    /* Parameter 4: tid (type: PT_PID) */
+    add_i64(b, h->tid);
+    /* Parameter 5: pid (type: PT_PID) */
+    add_i64(b, h->tgid);
+    /* Parameter 6: ptid (type: PT_PID) */
+    add_i64(b, p->ptid);
+    /* Parameter 7: cwd (type: PT_CHARBUF) */
+    add_proc_link(b, h->tid, "cwd");
+    /* Parameter 8: fdlimit (type: PT_INT64 / PT_UINT64) */
+    sk_evb_add_u64(b, p->fdlimit);
+    /* Parameter 9: pgft_maj (type: PT_UINT64) */
+    sk_evb_add_u64(b, p->pgft_maj);
+    /* Parameter 10: pgft_min (type: PT_UINT64) */
+    sk_evb_add_u64(b, p->pgft_min);
+    /* Parameter 11: vm_size (type: PT_UINT32) */
+    sk_evb_add_u32(b, p->vm_size);
+    /* Parameter 12: vm_rss (type: PT_UINT32) */
+    sk_evb_add_u32(b, p->vm_rss);
+    /* Parameter 13: vm_swap (type: PT_UINT32) */
+    sk_evb_add_u32(b, p->vm_swap);
+    /* Parameter 14: comm (type: PT_CHARBUF) */
+    add_cstr(b, (const uint8_t *)p->comm, (uint32_t)strnlen(p->comm, sizeof(p->comm)));
+    /* Parameter 15: cgroups (type: PT_BYTEBUF) */
+    add_bytes(b, r, BDP_B_CGROUPS);
+}
+
 static void conv_clone(struct bd_conv *c, struct sk_event_builder *b, const struct rec *r)
 {
     const struct bdp_hdr *h = r->h;
@@ -771,30 +807,8 @@ static void conv_clone(struct bd_conv *c, struct sk_event_builder *b, const stru
     add_i64(b, h->ret);
     /* Parameters 2, 3: exe, args */
     add_exe_args(b, r, false);
-    /* Parameter 4: tid (type: PT_PID) */
-    add_i64(b, h->tid);
-    /* Parameter 5: pid (type: PT_PID) */
-    add_i64(b, h->tgid);
-    /* Parameter 6: ptid (type: PT_PID) */
-    add_i64(b, p.ptid);
-    /* Parameter 7: cwd (type: PT_CHARBUF) */
-    add_proc_link(b, h->tid, "cwd");
-    /* Parameter 8: fdlimit (type: PT_INT64) */
-    add_i64(b, (int64_t)p.fdlimit);
-    /* Parameter 9: pgft_maj (type: PT_UINT64) */
-    sk_evb_add_u64(b, p.pgft_maj);
-    /* Parameter 10: pgft_min (type: PT_UINT64) */
-    sk_evb_add_u64(b, p.pgft_min);
-    /* Parameter 11: vm_size (type: PT_UINT32) */
-    sk_evb_add_u32(b, p.vm_size);
-    /* Parameter 12: vm_rss (type: PT_UINT32) */
-    sk_evb_add_u32(b, p.vm_rss);
-    /* Parameter 13: vm_swap (type: PT_UINT32) */
-    sk_evb_add_u32(b, p.vm_swap);
-    /* Parameter 14: comm (type: PT_CHARBUF) */
-    add_cstr(b, (const uint8_t *)p.comm, (uint32_t)strnlen(p.comm, sizeof(p.comm)));
-    /* Parameter 15: cgroups (type: PT_BYTEBUF) */
-    add_bytes(b, r, BDP_B_CGROUPS);
+    /* Parameters 4-15: tid ... cgroups */
+    add_process_params(b, r, &p);
     /* Parameter 16: flags (type: PT_FLAGS32) */
     sk_evb_add_u32(b, flags);
     /* Parameter 17: uid (type: PT_UINT32) */
@@ -823,30 +837,8 @@ static void conv_execve(struct bd_conv *c, struct sk_event_builder *b, const str
     add_i64(b, h->ret);
     /* Parameters 2, 3: exe, args */
     add_exe_args(b, r, failed);
-    /* Parameter 4: tid (type: PT_PID) */
-    add_i64(b, h->tid);
-    /* Parameter 5: pid (type: PT_PID) */
-    add_i64(b, h->tgid);
-    /* Parameter 6: ptid (type: PT_PID) */
-    add_i64(b, p.ptid);
-    /* Parameter 7: cwd (type: PT_CHARBUF) */
-    add_proc_link(b, h->tid, "cwd");
-    /* Parameter 8: fdlimit (type: PT_UINT64) */
-    sk_evb_add_u64(b, p.fdlimit);
-    /* Parameter 9: pgft_maj (type: PT_UINT64) */
-    sk_evb_add_u64(b, p.pgft_maj);
-    /* Parameter 10: pgft_min (type: PT_UINT64) */
-    sk_evb_add_u64(b, p.pgft_min);
-    /* Parameter 11: vm_size (type: PT_UINT32) */
-    sk_evb_add_u32(b, p.vm_size);
-    /* Parameter 12: vm_rss (type: PT_UINT32) */
-    sk_evb_add_u32(b, p.vm_rss);
-    /* Parameter 13: vm_swap (type: PT_UINT32) */
-    sk_evb_add_u32(b, p.vm_swap);
-    /* Parameter 14: comm (type: PT_CHARBUF) */
-    add_cstr(b, (const uint8_t *)p.comm, (uint32_t)strnlen(p.comm, sizeof(p.comm)));
-    /* Parameter 15: cgroups (type: PT_BYTEBUF) */
-    add_bytes(b, r, BDP_B_CGROUPS);
+    /* Parameters 4-15: tid ... cgroups */
+    add_process_params(b, r, &p);
     /* Parameter 16: env (type: PT_BYTEBUF) */
     add_strlist_blob(b, r, BDP_B_ENV);
     /* Parameter 17: tty (type: PT_UINT32) */

@@ -30,12 +30,12 @@ enum exit_code {
 };
 
 struct options {
-    const char *output;     /* path or "-" */
+    const char *output; /* path or "-" */
     bool gzip;
     bool quiet;
-    bool check_only;        /* --check: privileges and BTF, then exit */
-    uint64_t max_events;    /* -n, 0 = unlimited */
-    double max_seconds;     /* -M, 0 = unlimited */
+    bool check_only;     /* --check: privileges and BTF, then exit */
+    uint64_t max_events; /* -n, 0 = unlimited */
+    double max_seconds;  /* -M, 0 = unlimited */
     struct bd_filter filter;
 };
 
@@ -230,8 +230,7 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         case 'b':
             if (parse_u64(optarg, &v) || !is_power_of_two(v) || v < 4096 || v > (1ull << 30)) {
-                fprintf(stderr,
-                        "bpfdig-agent: -b needs a power of two between 4096 and 1 GiB\n");
+                fprintf(stderr, "bpfdig-agent: -b needs a power of two between 4096 and 1 GiB\n");
                 return -1;
             }
             o->filter.ring_bytes = (size_t)v;
@@ -261,8 +260,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         fprintf(stderr, "bpfdig-agent: -w FILE is required ('-w -' for standard output)\n");
         return -1;
     }
-    if (bd_syscall_set_parse(syscalls, o->filter.syscalls, &o->filter.procexit, err,
-                             sizeof(err))) {
+    if (bd_syscall_set_parse(syscalls, o->filter.syscalls, &o->filter.procexit, err, sizeof(err))) {
         fprintf(stderr, "bpfdig-agent: -e: %s\n", err);
         return -1;
     }
@@ -335,8 +333,8 @@ static int queue_push(struct reorder_queue *q, const struct bd_event *ev)
         q->arena_cap = cap;
     }
     memcpy(q->arena + q->used, ev->body, ev->len);
-    q->ev[q->n++] = (struct pending_event){ev->ts, q->seq++, ev->block_type, (uint32_t)ev->len,
-                                           q->used};
+    q->ev[q->n++] =
+        (struct pending_event){ev->ts, q->seq++, ev->block_type, (uint32_t)ev->len, q->used};
     q->used += ev->len;
     return 0;
 }
@@ -529,8 +527,7 @@ static int capture_loop(struct capture *cap, double start)
         int n = bd_probe_poll(cap->probe, POLL_MS, on_event, cap);
 
         if (n < 0 && n != -EINTR) {
-            fprintf(stderr, "bpfdig-agent: reading the ring buffers failed: %s\n",
-                    strerror(-n));
+            fprintf(stderr, "bpfdig-agent: reading the ring buffers failed: %s\n", strerror(-n));
             rc = n;
             break;
         }
@@ -565,8 +562,8 @@ static void print_summary(struct capture *cap, double elapsed)
     fprintf(stderr,
             "bpfdig-agent: stopped (%s) after %.1f s: %" PRIu64 " events written, %" PRIu64
             " bytes, drops: %" PRIu64 ", values cut: %" PRIu64 "\n",
-            stop_reason(cap, elapsed), elapsed, cap->events_written,
-            cap->bytes_written, ps.drops, ps.truncated);
+            stop_reason(cap, elapsed), elapsed, cap->events_written, cap->bytes_written, ps.drops,
+            ps.truncated);
     if (ps.drops) {
         fprintf(stderr, "bpfdig-agent: drops per CPU:");
         for (unsigned i = 0; i < ps.ncpus && i < 256; i++)
