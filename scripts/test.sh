@@ -10,6 +10,7 @@
 #   BPFDIG_BUILD_DIR      build directory            (default: build-test)
 #   BPFDIG_FUZZ_SECONDS   fuzzing time, 0 = skip      (default: 60)
 #   BPFDIG_SKIP_DEPS=1    do not check/install Debian packages
+#   BPFDIG_CTEST_JOBS     tests run in parallel       (default: 2)
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,7 +46,8 @@ build_main() {
         cmake --build "$build" -j2
 }
 run_ctest() {
-    ctest --test-dir "$build" --output-on-failure
+    # two at a time (the live-capture tests run alone: RUN_SERIAL)
+    ctest --test-dir "$build" --output-on-failure -j"${BPFDIG_CTEST_JOBS:-2}"
 }
 build_asan() {
     cmake -S "$here" -B "$asan" -DBPFDIG_WERROR=ON -DBPFDIG_SANITIZE=ON -DBPFDIG_WIRESHARK=OFF \
