@@ -1130,13 +1130,14 @@ static uint16_t event_code(uint32_t nr)
     }
 }
 
-/* Writes every parameter of the syscall's exit event. */
-static void conv_syscall(struct bd_conv *c, struct sk_event_builder *b, const struct rec *r)
+/* Family converters: each writes every parameter of the exit events it knows. */
+
+/* Open family, close, read/write family, sendfile. */
+static bool conv_files_and_io(struct bd_conv *c, struct sk_event_builder *b, const struct rec *r)
 {
     const struct bdp_hdr *h = r->h;
     const uint64_t *a = h->args;
     int64_t ret = h->ret;
-    int32_t fds[2];
 
     switch (h->nr) {
     case __NR_open:
@@ -1266,6 +1267,20 @@ static void conv_syscall(struct bd_conv *c, struct sk_event_builder *b, const st
         /* Parameter 5: size (type: PT_UINT64) */
         sk_evb_add_u64(b, a[3]);
         break;
+    default:
+        return false;
+    }
+    return true;
+}
+
+/* Renames, links, unlink, mkdir, chmod/chown, chdir. */
+static bool conv_paths(struct bd_conv *c, struct sk_event_builder *b, const struct rec *r)
+{
+    const struct bdp_hdr *h = r->h;
+    const uint64_t *a = h->args;
+    int64_t ret = h->ret;
+
+    switch (h->nr) {
     case __NR_rename:
     case __NR_link:
         /* Parameter 1: res (type: PT_ERRNO) */
@@ -1426,6 +1441,21 @@ static void conv_syscall(struct bd_conv *c, struct sk_event_builder *b, const st
         /* Parameter 2: fd (type: PT_FD) */
         add_i64(b, fdarg(a[0]));
         break;
+    default:
+        return false;
+    }
+    return true;
+}
+
+/* Dup, fcntl, pipe, eventfd/signalfd/timerfd/inotify/memfd, mmap family. */
+static bool conv_fd_creators(struct bd_conv *c, struct sk_event_builder *b, const struct rec *r)
+{
+    const struct bdp_hdr *h = r->h;
+    const uint64_t *a = h->args;
+    int64_t ret = h->ret;
+    int32_t fds[2];
+
+    switch (h->nr) {
     case __NR_dup:
         /* Parameter 1: res (type: PT_FD) */
         add_i64(b, ret);
@@ -1575,6 +1605,20 @@ static void conv_syscall(struct bd_conv *c, struct sk_event_builder *b, const st
         /* Parameter 4: prot (type: PT_FLAGS32) */
         sk_evb_add_u32(b, prot_flags(a[2]));
         break;
+    default:
+        return false;
+    }
+    return true;
+}
+
+/* Clone/fork/exec, signals, ptrace, credentials, namespaces. */
+static bool conv_process(struct bd_conv *c, struct sk_event_builder *b, const struct rec *r)
+{
+    const struct bdp_hdr *h = r->h;
+    const uint64_t *a = h->args;
+    int64_t ret = h->ret;
+
+    switch (h->nr) {
     case __NR_clone:
     case __NR_clone3:
     case __NR_fork:
@@ -1695,6 +1739,21 @@ static void conv_syscall(struct bd_conv *c, struct sk_event_builder *b, const st
         sk_evb_add_u64(b, caps[2]);
         break;
     }
+    default:
+        return false;
+    }
+    return true;
+}
+
+/* Sockets, connect/accept, send/recv families. */
+static bool conv_network(struct bd_conv *c, struct sk_event_builder *b, const struct rec *r)
+{
+    const struct bdp_hdr *h = r->h;
+    const uint64_t *a = h->args;
+    int64_t ret = h->ret;
+    int32_t fds[2];
+
+    switch (h->nr) {
     case __NR_socket:
         /* Parameter 1: fd (type: PT_FD) */
         add_i64(b, ret);
@@ -1839,6 +1898,20 @@ static void conv_syscall(struct bd_conv *c, struct sk_event_builder *b, const st
         /* Parameter 3: how (type: PT_ENUMFLAGS8): SHUT_* have the PPM values */
         sk_evb_add_u8(b, (uint8_t)a[1]);
         break;
+    default:
+        return false;
+    }
+    return true;
+}
+
+/* bpf, modules, mounts, userfaultfd, io_uring. */
+static bool conv_security(struct bd_conv *c, struct sk_event_builder *b, const struct rec *r)
+{
+    const struct bdp_hdr *h = r->h;
+    const uint64_t *a = h->args;
+    int64_t ret = h->ret;
+
+    switch (h->nr) {
     case __NR_bpf:
         /* Parameter 1: fd (type: PT_FD) */
         add_i64(b, ret);
@@ -1917,12 +1990,28 @@ static void conv_syscall(struct bd_conv *c, struct sk_event_builder *b, const st
         sk_evb_add_u32(b, user_u32(r, 20));
         break;
     default:
-        /* Parameter 1: ID (type: PT_SYSCALLID) */
-        sk_evb_add_u16(b, h->nr < BDP_NR_SYSCALLS ? c->ppm_sc[h->nr] : 0);
-        /* Parameter 2: nativeID (type: PT_UINT16) */
-        sk_evb_add_u16(b, h->nr);
-        break;
+        return false;
     }
+    return true;
+}
+
+/* One syscall exit record: the family converter that knows it, else GENERIC_X. */
+static void conv_syscall(struct bd_conv *c, struct sk_event_builder *b, const struct rec *r)
+{
+    static bool (*const families[])(struct bd_conv *, struct sk_event_builder *,
+                                    const struct rec *) = {
+        conv_files_and_io, conv_paths, conv_fd_creators, conv_process, conv_network, conv_security,
+    };
+    const struct bdp_hdr *h = r->h;
+
+    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+        if (families[i](c, b, r))
+            return;
+    }
+    /* Parameter 1: ID (type: PT_SYSCALLID) */
+    sk_evb_add_u16(b, h->nr < BDP_NR_SYSCALLS ? c->ppm_sc[h->nr] : 0);
+    /* Parameter 2: nativeID (type: PT_UINT16) */
+    sk_evb_add_u16(b, h->nr);
 }
 
 static void conv_procexit(struct sk_event_builder *b, const struct rec *r)
