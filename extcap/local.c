@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bpfdig extcap, interface "bpfdig": runs bpfdig-agent on this host with its
+ * standard output on Wireshark's fifo (no copy), forwards its errors at once,
+ * and stops it on SIGTERM or when Wireshark closes the fifo.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "extcap.h"
+
+struct line_buf {
+    char buf[8192];
+    size_t len;
+};
+
+/* Feeds bytes read from the agent's stderr; handles complete lines. */
+static void feed_lines(struct line_buf *lb, const char *data, size_t n, bool flush_all,
+                       bool *saw_error)
+{
+    while (n) {
+        size_t room = sizeof(lb->buf) - 1 - lb->len, k = n < room ? n : room;
+        memcpy(lb->buf + lb->len, data, k);
+        lb->len += k;
+        data += k;
+        n -= k;
+        for (;;) {
+            char *nl = memchr(lb->buf, '\n', lb->len);
+            size_t used;
+            if (!nl) {
+                if (lb->len == sizeof(lb->buf) - 1)
+                    nl = lb->buf + lb->len; /* overlong line: cut */
+                else
+                    break;
+            }
+            *nl = '\0';
+            used = (size_t)(nl - lb->buf) + (nl < lb->buf + lb->len ? 1 : 0);
+            if (bx_agent_stderr_line("", lb->buf))
+                *saw_error = true;
+            memmove(lb->buf, lb->buf + used, lb->len - used);
+            lb->len -= used;
+        }
+    }
+    if (flush_all && lb->len) {
+        lb->buf[lb->len] = '\0';
+        if (bx_agent_stderr_line("", lb->buf))
+            *saw_error = true;
+        lb->len = 0;
+    }
+}
+
+static pid_t spawn_agent(char **argv, int out_fd, int *err_fd)
+{
+    int ep[2];
+    pid_t pid;
+
+    if (pipe2(ep, O_CLOEXEC))
+        return -1;
+    pid = fork();
+    if (pid < 0) {
+        close(ep[0]);
+        close(ep[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        /* Own session: sudo then relays our SIGTERM (it ignores signals
+         * from its own process group). */
+        setsid();
+        if (devnull >= 0)
+            dup2(devnull, STDIN_FILENO);
+        dup2(out_fd, STDOUT_FILENO);
+        dup2(ep[1], STDERR_FILENO);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL); /* the extcap blocks them for sigwait */
+        signal(SIGPIPE, SIG_DFL);
+        execvp(argv[0], argv);
+        fprintf(stderr, "bpfdig: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(ep[1]);
+    *err_fd = ep[0];
+    return pid;
+}
+
+int bx_capture_local(struct bx_options *o)
+{
+    struct bx_out out;
+    struct line_buf lb = {.len = 0};
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    const char *esc = o->escalation ? o->escalation : "none";
+    char *agent = bx_find_local_agent(o);
+    char *cmdline;
+    bool saw_error = false, stopping = false, exited = false;
+    int64_t stop_deadline = 0;
+    int err_fd = -1, status = 0, rc;
+    pid_t pid;
+
+    if (!agent) {
+        bx_error("bpfdig: bpfdig-agent not found (next to the extcap, in " BPFDIG_INSTALL_BINDIR
+                 " or in PATH); install it or set the Agent option (--agent)");
+        g_ptr_array_free(argv, TRUE);
+        return BX_EXIT_FAIL;
+    }
+    if (!strcmp(esc, "sudo")) {
+        g_ptr_array_add(argv, g_strdup("sudo"));
+        g_ptr_array_add(argv, g_strdup("-n"));
+    } else if (!strcmp(esc, "pkexec")) {
+        g_ptr_array_add(argv, g_strdup("pkexec"));
+    } else if (!strcmp(esc, "doas")) {
+        g_ptr_array_add(argv, g_strdup("doas"));
+        g_ptr_array_add(argv, g_strdup("-n"));
+    }
+    g_ptr_array_add(argv, g_strdup(agent));
+    bx_agent_args(o, argv);
+    g_ptr_array_add(argv, NULL);
+    cmdline = g_strjoinv(" ", (char **)argv->pdata);
+    bx_log(BX_LOG_INFO, "local capture: %s", cmdline);
+    g_free(cmdline);
+
+    if (bx_out_open(&out, o->fifo)) {
+        g_ptr_array_free(argv, TRUE);
+        g_free(agent);
+        return BX_EXIT_FAIL;
+    }
+    pid = spawn_agent((char **)argv->pdata, out.fd, &err_fd);
+    if (pid < 0) {
+        bx_error("bpfdig: cannot start %s: %s", agent, g_strerror(errno));
+        bx_out_close(&out);
+        g_ptr_array_free(argv, TRUE);
+        g_free(agent);
+        return BX_EXIT_FAIL;
+    }
+
+    while (!exited || err_fd >= 0) {
+        struct pollfd p[2] = {{.fd = err_fd, .events = POLLIN}, {.fd = out.fd, .events = 0}};
+        int n;
+
+        if (!stopping && (bx_stop_requested || out.closed)) {
+            stopping = true;
+            stop_deadline = g_get_monotonic_time() + BX_STOP_GRACE_MS * 1000;
+            bx_log(BX_LOG_INFO, "stopping the agent (%s)",
+                   bx_stop_requested ? "signal" : "fifo closed");
+            if (kill(pid, SIGTERM) && errno == EPERM)
+                bx_log(BX_LOG_WARNING,
+                       "cannot signal the agent (runs as root through %s): "
+                       "it stops at its next write to the closed fifo",
+                       esc);
+        }
+        if (stopping && !exited && g_get_monotonic_time() > stop_deadline) {
+            bx_log(BX_LOG_WARNING, "the agent did not stop within %d ms: killing it",
+                   BX_STOP_GRACE_MS);
+            kill(pid, SIGKILL);
+            stop_deadline = G_MAXINT64;
+        }
+        if (!exited && waitpid(pid, &status, WNOHANG) == pid)
+            exited = true;
+        if (err_fd < 0) {
+            if (!exited)
+                g_usleep(20 * 1000);
+            continue;
+        }
+        n = poll(p, out.closed ? 1 : 2, exited ? 200 : 100);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n > 0 && (p[1].revents & (POLLERR | POLLHUP)))
+            out.closed = true;
+        if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+            char buf[4096];
+            ssize_t r = read(err_fd, buf, sizeof(buf));
+            if (r > 0) {
+                feed_lines(&lb, buf, (size_t)r, false, &saw_error);
+            } else if (r == 0 || errno != EINTR) {
+                close(err_fd);
+                err_fd = -1;
+            }
+        } else if (exited && n == 0) {
+            /* stderr kept open by a grandchild: do not hang on it */
+            close(err_fd);
+            err_fd = -1;
+        }
+    }
+    if (err_fd >= 0)
+        close(err_fd);
+    if (!exited)
+        waitpid(pid, &status, 0);
+    feed_lines(&lb, "", 0, true, &saw_error);
+
+    rc = BX_EXIT_OK;
+    if (WIFEXITED(status)) {
+        int code = WEXITSTATUS(status);
+        if (code == 3) {
+            bx_error("bpfdig: the capture agent %s lacks privileges or kernel support (see "
+                     "above). Give it capabilities (sudo setcap "
+                     "cap_bpf,cap_perfmon,cap_dac_read_search,cap_sys_ptrace+ep %s), run "
+                     "Wireshark as root, or choose sudo/pkexec as privilege escalation",
+                     agent, agent);
+            rc = BX_EXIT_PRIVILEGES;
+        } else if (code == 1 && !strcmp(esc, "sudo") && saw_error) {
+            bx_error("bpfdig: sudo -n could not run the agent: allow it without a password "
+                     "(sudoers: USER ALL=(root) NOPASSWD: %s) or choose another privilege "
+                     "escalation",
+                     agent);
+            rc = BX_EXIT_FAIL;
+        } else if (code == 126 || code == 127) {
+            bx_error("bpfdig: cannot run %s%s%s", !strcmp(esc, "none") ? "" : esc,
+                     !strcmp(esc, "none") ? "" : " ", agent);
+            rc = BX_EXIT_FAIL;
+        } else if (code != 0) {
+            if (!saw_error)
+                bx_error("bpfdig: the capture agent failed (exit status %d)", code);
+            rc = code == 2 ? BX_EXIT_USAGE : BX_EXIT_FAIL;
+        }
+    } else if (WIFSIGNALED(status) && !stopping) {
+        bx_error("bpfdig: the capture agent was killed by signal %d", WTERMSIG(status));
+        rc = BX_EXIT_FAIL;
+    }
+    bx_log(BX_LOG_INFO, "local capture ended (exit %d)", rc);
+    bx_out_close(&out);
+    g_ptr_array_free(argv, TRUE);
+    g_free(agent);
+    return rc;
+}
