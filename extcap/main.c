@@ -280,6 +280,8 @@ void bx_agent_args(const struct bx_options *o, GPtrArray *argv)
 {
     g_ptr_array_add(argv, g_strdup("-w"));
     g_ptr_array_add(argv, g_strdup("-"));
+    /* what carries the stream (sshd, sudo, dumpcap, Wireshark) would feed itself back */
+    g_ptr_array_add(argv, g_strdup("--exclude-ancestors"));
     if (o->syscalls && *o->syscalls) {
         g_ptr_array_add(argv, g_strdup("-e"));
         g_ptr_array_add(argv, g_strdup(o->syscalls));

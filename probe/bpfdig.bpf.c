@@ -19,6 +19,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bdp_u8 g_syscalls[BDP_NR_SYSCALLS];
 const volatile struct bdp_plan g_plan[BDP_NR_SYSCALLS];
 const volatile bdp_u32 g_self_tgid;
+const volatile bdp_u32 g_nexclude;
+const volatile bdp_u32 g_exclude[BDP_MAX_EXCLUDE];
 const volatile bdp_u32 g_snaplen = 80;
 const volatile bdp_u8 g_procexit;
 const volatile bdp_u8 g_pid_filter;
@@ -700,6 +702,20 @@ static __always_inline bool pid_kept(struct task_struct *task, __u32 tgid, __u32
     return true;
 }
 
+/* The agent itself, and the processes it was told to leave out (its SSH session...). */
+static __always_inline bool excluded(__u32 tgid)
+{
+    if (tgid == g_self_tgid)
+        return true;
+    for (int i = 0; i < BDP_MAX_EXCLUDE; i++) {
+        if (i >= g_nexclude)
+            break;
+        if (g_exclude[i] == tgid)
+            return true;
+    }
+    return false;
+}
+
 /* ---------------------------------------------------------------- programs */
 
 SEC("tp_btf/sys_exit")
@@ -721,7 +737,7 @@ int BPF_PROG(bpfdig_sys_exit, struct pt_regs *regs, long ret)
         return 0;
     pidtgid = bpf_get_current_pid_tgid();
     tgid = pidtgid >> 32;
-    if (tgid == g_self_tgid)
+    if (excluded(tgid))
         return 0;
     task = bpf_get_current_task_btf();
     if (g_pid_filter && !pid_kept(task, tgid, nr, ret))
@@ -941,7 +957,7 @@ int BPF_PROG(bpfdig_proc_exit, struct task_struct *p)
     if (!g_procexit)
         return 0;
     tgid = BPF_CORE_READ(task, tgid);
-    if (tgid == g_self_tgid)
+    if (excluded(tgid))
         return 0;
     if (g_pid_filter) {
         if (!bpf_map_lookup_elem(&bd_pids, &tgid))

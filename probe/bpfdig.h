@@ -32,6 +32,7 @@ typedef __s32 bdp_s32;
 #define BDP_MAX_PIDS    64
 #define BDP_MAX_COMMS   16
 #define BDP_MAX_CGROUPS 16
+#define BDP_MAX_EXCLUDE 16 /* processes never captured besides the agent */
 #define BDP_COMM_LEN    16
 
 /* Scratch space per CPU; a record never exceeds BDP_REC_MAX. */

@@ -21,6 +21,7 @@
 #define BD_MAX_PIDS 64
 #define BD_MAX_COMMS 16
 #define BD_MAX_CGROUPS 16
+#define BD_MAX_EXCLUDE 16
 #define BD_COMM_LEN 16
 #define BD_DEFAULT_SNAPLEN 80
 #define BD_DEFAULT_RING_BYTES (8u << 20)
@@ -31,6 +32,8 @@ struct bd_filter {
     bool syscalls[BD_NR_SYSCALLS];       /* x86_64 numbers to capture */
     bool procexit;                       /* emit procexit on process/thread exit */
     pid_t self_pid;                      /* always excluded (the agent itself) */
+    pid_t exclude[BD_MAX_EXCLUDE];       /* tgids never captured (the agent's SSH */
+    int nexclude;                        /* session, sudo...) */
     pid_t pids[BD_MAX_PIDS];             /* keep only these tgids (and their */
     int npids;                           /* descendants); 0 = no pid filter */
     char comms[BD_MAX_COMMS][BD_COMM_LEN]; /* keep only these comm names */

@@ -97,6 +97,9 @@ static void usage(FILE *out)
             "  -C, --cgroup PATH|ID    keep only tasks in this cgroup, or the container whose id\n"
             "                          starts with ID (repeatable)\n"
             "      --no-procexit       do not capture process exits\n"
+            "      --exclude-pid PID   never capture this process (repeatable)\n"
+            "      --exclude-ancestors never capture the agent's parent chain (its SSH\n"
+            "                          session, sudo, shell): what streams the capture\n"
             "  -b, --buffer-size N     per-CPU ring buffer bytes, a power of two (default %u)\n"
             "Other:\n"
             "      --check             check privileges and kernel support, then exit\n"
@@ -151,9 +154,44 @@ static int add_filter_value(struct bd_filter *f, int opt, const char *arg)
     return -1;
 }
 
+static int exclude_pid(struct bd_filter *f, const char *arg)
+{
+    uint64_t v;
+
+    if (f->nexclude >= BD_MAX_EXCLUDE || parse_u64(arg, &v) || v == 0 || v > INT32_MAX)
+        return -1;
+    f->exclude[f->nexclude++] = (pid_t)v;
+    return 0;
+}
+
+static pid_t parent_of(pid_t pid)
+{
+    char path[64], line[256];
+    pid_t ppid = 0;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    f = fopen(path, "re");
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (sscanf(line, "PPid: %d", &ppid) == 1)
+            break;
+    }
+    fclose(f);
+    return ppid;
+}
+
+/* The parent chain up to, not including, init: sudo, sh, the sshd session... */
+static void exclude_ancestors(struct bd_filter *f)
+{
+    for (pid_t p = getppid(); p > 1 && f->nexclude < BD_MAX_EXCLUDE; p = parent_of(p))
+        f->exclude[f->nexclude++] = p;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    enum { OPT_CHECK = 256, OPT_NO_PROCEXIT };
+    enum { OPT_CHECK = 256, OPT_NO_PROCEXIT, OPT_EXCLUDE_PID, OPT_EXCLUDE_ANCESTORS };
     static const struct option longopts[] = {
         {"write", required_argument, NULL, 'w'},
         {"compress", no_argument, NULL, 'z'},
@@ -165,6 +203,8 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"comm", required_argument, NULL, 'c'},
         {"cgroup", required_argument, NULL, 'C'},
         {"no-procexit", no_argument, NULL, OPT_NO_PROCEXIT},
+        {"exclude-pid", required_argument, NULL, OPT_EXCLUDE_PID},
+        {"exclude-ancestors", no_argument, NULL, OPT_EXCLUDE_ANCESTORS},
         {"buffer-size", required_argument, NULL, 'b'},
         {"check", no_argument, NULL, OPT_CHECK},
         {"quiet", no_argument, NULL, 'q'},
@@ -227,6 +267,16 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         case OPT_NO_PROCEXIT:
             o->filter.procexit = false;
+            break;
+        case OPT_EXCLUDE_PID:
+            if (exclude_pid(&o->filter, optarg)) {
+                fprintf(stderr, "bpfdig-agent: bad or too many --exclude-pid values: '%s'\n",
+                        optarg);
+                return -1;
+            }
+            break;
+        case OPT_EXCLUDE_ANCESTORS:
+            exclude_ancestors(&o->filter);
             break;
         case 'b':
             if (parse_u64(optarg, &v) || !is_power_of_two(v) || v < 4096 || v > (1ull << 30)) {

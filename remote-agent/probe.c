@@ -325,6 +325,9 @@ static int setup_config(struct bpfdig *skel, const struct bd_filter *f, char *er
         ro->g_syscalls[i] = f->syscalls[i] ? 1 : 0;
     bd_conv_plan(ro->g_plan);
     ro->g_self_tgid = (uint32_t)(f->self_pid > 0 ? f->self_pid : getpid());
+    ro->g_nexclude = (uint32_t)(f->nexclude > BDP_MAX_EXCLUDE ? BDP_MAX_EXCLUDE : f->nexclude);
+    for (uint32_t i = 0; i < ro->g_nexclude; i++)
+        ro->g_exclude[i] = (uint32_t)f->exclude[i];
     ro->g_snaplen = f->snaplen < 0 ? 0 : (uint32_t)f->snaplen;
     if (ro->g_snaplen > BDP_SNAP_MAX)
         ro->g_snaplen = BDP_SNAP_MAX;

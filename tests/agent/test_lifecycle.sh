@@ -58,6 +58,12 @@ grep -q "time limit" "$tmp/m.err" && grep -q "drops: " "$tmp/m.err" ||
 no_programs_left "-M"
 wait
 
+# --exclude-ancestors: the shell that started the agent is never captured.
+bash -c "echo \$\$ >'$tmp/x.pid'; for _ in \$(seq 20); do cat /etc/hostname >/dev/null; done &
+         '$AGENT' --exclude-ancestors -M 2 -w '$tmp/x.scap' 2>'$tmp/x.err'; wait" ||
+    t_fail "--exclude-ancestors: $(cat "$tmp/x.err")"
+x_shell_pid=$(cat "$tmp/x.pid")
+
 # -n: exactly N events.
 timeout 20 "$AGENT" -n 50 -w "$tmp/n.scap" 2>"$tmp/n.err"
 rc=$?
@@ -102,4 +108,9 @@ cats=$(tu_tshark -r "$m" -Y 'proc.name == "cat" && fd.name == "/etc/hostname"' 2
 self=$(tu_tshark -r "$m" -Y "proc.pid == $m_agent_pid" 2>/dev/null | wc -l)
 [[ $self -eq 0 ]] || t_fail "-M capture: $self events of the agent itself"
 t_log "-M capture: $cats cat events on /etc/hostname, $self of the agent"
+x=$(tu_input "$tmp/x.scap")
+shell=$(tu_tshark -r "$x" -Y "proc.pid == $x_shell_pid" 2>/dev/null | wc -l)
+xcats=$(tu_tshark -r "$x" -Y 'proc.name == "cat"' 2>/dev/null | wc -l)
+[[ $shell -eq 0 && $xcats -ge 1 ]] ||
+    t_fail "--exclude-ancestors: $shell events of the parent shell $x_shell_pid, $xcats of its cat children"
 t_finish
