@@ -7,6 +7,8 @@
 #define WS_LOG_DOMAIN "bpfdig"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <wireshark.h>
@@ -105,29 +107,65 @@ static bool has_nonempty_text(const char *s)
 
 static void add_str(proto_tree *t, int hf, tvbuff_t *tvb, const char *s)
 {
-    if (has_text(s))
+    if (has_text(s) && bpfdig_want(t, hf))
         proto_item_set_generated(proto_tree_add_string(t, hf, tvb, 0, 0, s));
 }
 
 static void add_i64(proto_tree *t, int hf, tvbuff_t *tvb, int64_t v)
 {
-    proto_item_set_generated(proto_tree_add_int64(t, hf, tvb, 0, 0, v));
+    if (bpfdig_want(t, hf))
+        proto_item_set_generated(proto_tree_add_int64(t, hf, tvb, 0, 0, v));
 }
 
 static void add_u32(proto_tree *t, int hf, tvbuff_t *tvb, uint32_t v)
 {
-    proto_item_set_generated(proto_tree_add_uint(t, hf, tvb, 0, 0, v));
+    if (bpfdig_want(t, hf))
+        proto_item_set_generated(proto_tree_add_uint(t, hf, tvb, 0, 0, v));
 }
 
 static void add_bool(proto_tree *t, int hf, tvbuff_t *tvb, bool v)
 {
-    proto_item_set_generated(proto_tree_add_boolean(t, hf, tvb, 0, 0, v));
+    if (bpfdig_want(t, hf))
+        proto_item_set_generated(proto_tree_add_boolean(t, hf, tvb, 0, 0, v));
+}
+
+/* A text subtree (its label built only when it is added), else t itself. */
+static proto_tree *add_subtree(proto_tree *t, tvbuff_t *tvb, int ett, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+static proto_tree *add_subtree(proto_tree *t, tvbuff_t *tvb, int ett, const char *fmt, ...)
+{
+    /* Longer than a label: Wireshark truncates (and marks) it, as with _format(). */
+    char buf[2 * ITEM_LABEL_LENGTH];
+    char *text = buf;
+    proto_tree *st;
+    va_list ap;
+    int n;
+
+    if (!bpfdig_want(t, hf_text_only))
+        return t;
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        buf[0] = '\0';
+    else if ((size_t)n >= sizeof(buf)) {
+        va_start(ap, fmt);
+        text = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+    }
+    st = proto_tree_add_subtree(t, tvb, 0, 0, ett, NULL, text);
+    if (text != buf)
+        g_free(text);
+    return st;
 }
 
 static void add_ip(proto_tree *t, int hf4, int hf6, tvbuff_t *tvb, bool ipv6, const uint8_t *ip)
 {
     proto_item *ti;
 
+    if (!bpfdig_want(t, ipv6 ? hf6 : hf4))
+        return;
     if (ipv6) {
         ws_in6_addr a;
         memcpy(a.bytes, ip, sizeof(a.bytes));
@@ -161,14 +199,14 @@ static void add_ancestors(proto_tree *t, tvbuff_t *tvb, const struct sk_thread *
 {
     proto_tree *at = NULL;
 
-    if (!proto_field_is_referenced(t, hf_proc_aname) && !proto_field_is_referenced(t, hf_proc_apid))
+    if (!bpfdig_want(t, hf_proc_aname) && !bpfdig_want(t, hf_proc_apid))
         return;
     for (unsigned n = 1; n <= MAX_ANCESTORS; n++) {
         const struct sk_thread *a = sk_thread_ancestor(th, n);
         if (!a)
             break;
         if (!at)
-            at = proto_tree_add_subtree(t, tvb, 0, 0, ett_ancestors, NULL, "Ancestors");
+            at = add_subtree(t, tvb, ett_ancestors, "Ancestors");
         add_str(at, hf_proc_aname, tvb, a->comm);
         add_i64(at, hf_proc_apid, tvb, a->pid);
     }
@@ -188,7 +226,7 @@ static void add_proc_fields(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
         add_str(t, hf_proc_name, tvb, th->comm);
         add_str(t, hf_proc_exe, tvb, th->exe);
         add_str(t, hf_proc_exepath, tvb, th->exepath);
-        if (proto_field_is_referenced(t, hf_proc_cmdline))
+        if (bpfdig_want(t, hf_proc_cmdline))
             add_str(t, hf_proc_cmdline, tvb, cmdline(pinfo, th));
         add_str(t, hf_proc_args, tvb, th->args ? th->args : "");
     }
@@ -196,7 +234,7 @@ static void add_proc_fields(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
     if (parent) {
         add_i64(t, hf_proc_ppid, tvb, parent->pid);
         add_str(t, hf_proc_pname, tvb, parent->comm);
-        if (proto_field_is_referenced(t, hf_proc_pcmdline))
+        if (bpfdig_want(t, hf_proc_pcmdline))
             add_str(t, hf_proc_pcmdline, tvb, cmdline(pinfo, parent));
     }
     add_str(t, hf_proc_cwd, tvb, th->cwd);
@@ -212,9 +250,8 @@ static void add_proc_fields(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
 static void add_user_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_fields *v)
 {
     const struct sk_thread *th = v->thread;
-    proto_tree *t =
-        proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_user, NULL, "User: %s (uid %" PRIu32 ")",
-                                      v->user_name ? v->user_name : "<NA>", th->uid);
+    proto_tree *t = add_subtree(tree, tvb, ett_user, "User: %s (uid %" PRIu32 ")",
+                                v->user_name ? v->user_name : "<NA>", th->uid);
 
     add_u32(t, hf_user_uid, tvb, th->uid);
     add_str(t, hf_user_name, tvb, v->user_name);
@@ -229,8 +266,7 @@ static void add_user_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_fie
 
 static void add_container_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_container *c)
 {
-    proto_tree *t = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_container, NULL,
-                                                  "Container: %s", c ? c->id : "host");
+    proto_tree *t = add_subtree(tree, tvb, ett_container, "Container: %s", c ? c->id : "host");
 
     if (!c) {
         add_str(t, hf_container_id, tvb, "host");
@@ -349,9 +385,9 @@ static void add_fd_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo,
 {
     const struct sk_fd *fd = v->fd;
     bool known = fd->type != SK_FD_UNINITIALIZED;
-    proto_tree *t = proto_tree_add_subtree_format(
-        tree, tvb, 0, 0, ett_fd, NULL, "File descriptor: %" PRId64 " (%s) %s", fd->num,
-        v->fd_type ? v->fd_type : "not in the fd table", v->fd_name ? v->fd_name : "");
+    proto_tree *t =
+        add_subtree(tree, tvb, ett_fd, "File descriptor: %" PRId64 " (%s) %s", fd->num,
+                    v->fd_type ? v->fd_type : "not in the fd table", v->fd_name ? v->fd_name : "");
     char typechar[2] = {fd->typechar, '\0'};
 
     add_i64(t, hf_fd_num, tvb, fd->num);
@@ -391,12 +427,10 @@ void bpfdig_add_state_fields(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo
         add_i64(tree, hf_thread_tid, tvb, tid);
     } else {
         if (v->proc_known)
-            pt = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_proc, NULL,
-                                               "Process: %s (pid %" PRId64 ", tid %" PRId64 ")",
-                                               th->comm ? th->comm : "", th->pid, tid);
+            pt = add_subtree(tree, tvb, ett_proc, "Process: %s (pid %" PRId64 ", tid %" PRId64 ")",
+                             th->comm ? th->comm : "", th->pid, tid);
         else
-            pt = proto_tree_add_subtree_format(tree, tvb, 0, 0, ett_proc, NULL,
-                                               "Thread %" PRId64 " (not in the state)", tid);
+            pt = add_subtree(tree, tvb, ett_proc, "Thread %" PRId64 " (not in the state)", tid);
         add_i64(pt, hf_thread_tid, tvb, tid);
         add_proc_fields(pt, tvb, pinfo, v);
         add_user_fields(tree, tvb, v);

@@ -15,6 +15,31 @@
 #include "bpfdig-store.h"
 #include "scapkit/fields.h"
 
+/*
+ * Set for each dissection: add only the referenced fields to visible trees
+ * too (tshark -T fields builds a visible tree but prints only -e fields).
+ */
+extern bool bpfdig_referenced_only;
+
+/* Is hf (or a field of protocol hf) printed by tshark -T fields -e? */
+bool bpfdig_field_printed(int hf);
+
+/*
+ * Does field hf (or hf_text_only: a text subtree) belong in tree t? As
+ * proto_field_is_referenced(), but with bpfdig_referenced_only a visible
+ * tree gets only what a filter, column, tap or -e option references. Callers
+ * skip the item, and the work of computing its value, when it does not.
+ */
+static inline bool bpfdig_want(proto_tree *t, int hf)
+{
+    if (!t)
+        return false;
+    if (bpfdig_referenced_only)
+        return proto_registrar_get_nth((guint)hf)->ref_type != HF_REF_TYPE_NONE ||
+               bpfdig_field_printed(hf);
+    return proto_field_is_referenced(t, hf);
+}
+
 /* Register the fields under proto (called from proto_register_bpfdig). */
 void bpfdig_register_state_fields(int proto);
 

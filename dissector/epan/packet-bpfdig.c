@@ -86,6 +86,24 @@ static guint pref_max_buf = 80;
 static bpfdig_wsbool pref_set_info = TRUE;
 static bpfdig_wsbool pref_expert_gaps = TRUE;
 
+/* Which fields a visible tree gets (bpfdig.tree_fields). */
+enum { TREE_FIELDS_AUTO, TREE_FIELDS_ALL, TREE_FIELDS_REFERENCED };
+static gint pref_tree_fields = TREE_FIELDS_AUTO;
+static const enum_val_t tree_fields_vals[] = {
+    {"auto", "Automatic: only the referenced ones under tshark -T fields", TREE_FIELDS_AUTO},
+    {"all", "All fields", TREE_FIELDS_ALL},
+    {"referenced", "Only fields a filter, column or -e option references", TREE_FIELDS_REFERENCED},
+    {NULL, NULL, -1},
+};
+/* tshark runs with "-T fields" (detected once, see tshark_prints_fields_only()). */
+static int tshark_fields_output = -1;
+/* Its -e fields (bit per hf id, with their protocols); "-e bpfdig" itself. */
+static guint8 *printed_hfs;
+static guint printed_hfs_len;
+static bool printed_bpfdig_label;
+
+bool bpfdig_referenced_only;
+
 /* evt.arg.<name>: one FT_STRING field per distinct parameter name. */
 static GHashTable *arg_fields; /* name -> int* (hf id) */
 /* The evt.arg field of each parameter of each event code, resolved once. */
@@ -394,17 +412,22 @@ static const char *format_evt_time(packet_info *pinfo, uint64_t ts)
                               tm.tm_min, tm.tm_sec, ts % 1000000000u);
 }
 
-static proto_item *add_gen_string(proto_tree *t, int hf, tvbuff_t *tvb, const char *s)
+static void add_gen_string(proto_tree *t, int hf, tvbuff_t *tvb, const char *s)
 {
-    proto_item *ti = proto_tree_add_string(t, hf, tvb, 0, 0, s);
-
-    proto_item_set_generated(ti);
-    return ti;
+    if (bpfdig_want(t, hf))
+        proto_item_set_generated(proto_tree_add_string(t, hf, tvb, 0, 0, s));
 }
 
 static void add_gen_bool(proto_tree *t, int hf, tvbuff_t *tvb, bool v)
 {
-    proto_item_set_generated(proto_tree_add_boolean(t, hf, tvb, 0, 0, v));
+    if (bpfdig_want(t, hf))
+        proto_item_set_generated(proto_tree_add_boolean(t, hf, tvb, 0, 0, v));
+}
+
+static void add_gen_u64(proto_tree *t, int hf, tvbuff_t *tvb, uint64_t v)
+{
+    if (bpfdig_want(t, hf))
+        proto_item_set_generated(proto_tree_add_uint64(t, hf, tvb, 0, 0, v));
 }
 
 /* The offset of parameter idx in the tvb (parameters point into the record). */
@@ -421,13 +444,17 @@ static void add_result_fields(proto_tree *t, struct evt_ctx *c)
     if (evt_result(c, &res)) {
         const char *text = "SUCCESS";
 
-        if (res < 0) {
-            text = sk_errno_name(-res);
-            if (!text)
-                text = wmem_strdup_printf(BPFDIG_PACKET_POOL(c->pinfo), "%" PRId64, res);
+        if (bpfdig_want(t, hf_bpfdig_evt_res)) {
+            if (res < 0) {
+                text = sk_errno_name(-res);
+                if (!text)
+                    text = wmem_strdup_printf(BPFDIG_PACKET_POOL(c->pinfo), "%" PRId64, res);
+            }
+            add_gen_string(t, hf_bpfdig_evt_res, c->tvb, text);
         }
-        add_gen_string(t, hf_bpfdig_evt_res, c->tvb, text);
-        proto_item_set_generated(proto_tree_add_int64(t, hf_bpfdig_evt_rawres, c->tvb, 0, 0, res));
+        if (bpfdig_want(t, hf_bpfdig_evt_rawres))
+            proto_item_set_generated(
+                proto_tree_add_int64(t, hf_bpfdig_evt_rawres, c->tvb, 0, 0, res));
         failed = res < 0;
     }
     add_gen_bool(t, hf_bpfdig_evt_failed, c->tvb, failed);
@@ -448,8 +475,9 @@ static void add_io_fields(proto_tree *t, struct evt_ctx *c)
     if (info && fd && fd->type != SK_FD_UNINITIALIZED && (info->category & SK_EC_IO_BASE) &&
         !sk_event_is_enter(c->ev.type) && c->ev.nparams > 0 && sk_event_get_i64(&c->ev, 0, &res) &&
         res >= 0)
-        proto_item_set_generated(
-            proto_tree_add_uint64(t, hf_bpfdig_evt_buflen, c->tvb, 0, 0, (uint64_t)res));
+        add_gen_u64(t, hf_bpfdig_evt_buflen, c->tvb, (uint64_t)res);
+    if (!bpfdig_want(t, hf_bpfdig_evt_buffer))
+        return;
     idx = info ? sk_event_param_index(info, "data") : -1;
     if (idx >= 0 && (uint32_t)idx < c->ev.nparams && info->params[idx].type == SK_PT_BYTEBUF)
         proto_tree_add_item(t, hf_bpfdig_evt_buffer, c->tvb, param_offset(c, (unsigned)idx),
@@ -496,7 +524,9 @@ static void add_arg_fields(proto_tree *t, struct evt_ctx *c)
     n = MIN(c->ev.nparams, (uint32_t)info->nparams);
     if (n == 0)
         return;
-    at = proto_tree_add_subtree(t, c->tvb, 0, (int)c->data_len, ett_bpfdig_args, NULL, "Arguments");
+    at = bpfdig_want(t, hf_text_only) ? proto_tree_add_subtree(t, c->tvb, 0, (int)c->data_len,
+                                                               ett_bpfdig_args, NULL, "Arguments")
+                                      : t;
     buf = wmem_alloc(BPFDIG_PACKET_POOL(c->pinfo), PARAM_LEN);
     hfs = c->ev.type < SK_EVENT_MAX ? arg_hf_by_code[c->ev.type] : NULL;
     if (!hfs)
@@ -506,7 +536,7 @@ static void add_arg_fields(proto_tree *t, struct evt_ctx *c)
         int *hf = hfs[i];
         size_t len;
 
-        if (!hf || c->ev.param_len[i] == 0 || !proto_field_is_referenced(at, *hf))
+        if (!hf || c->ev.param_len[i] == 0 || !bpfdig_want(at, *hf))
             continue;
         len = sk_render_param(&c->ev, i, &c->render, buf, PARAM_LEN);
         proto_tree_add_string(at, *hf, c->tvb, param_offset(c, i), (int)c->ev.param_len[i],
@@ -526,23 +556,24 @@ static void add_evt_fields(proto_tree *t, struct evt_ctx *c, const char *type, c
 {
     const struct bpfdig_frame *f = c->frame;
 
+    if (!t)
+        return;
     if (f)
-        proto_item_set_generated(
-            proto_tree_add_uint64(t, hf_bpfdig_evt_num, c->tvb, 0, 0, f->evt_num));
-    if (proto_field_is_referenced(t, hf_bpfdig_evt_time))
+        add_gen_u64(t, hf_bpfdig_evt_num, c->tvb, f->evt_num);
+    if (bpfdig_want(t, hf_bpfdig_evt_time))
         add_gen_string(t, hf_bpfdig_evt_time, c->tvb, format_evt_time(c->pinfo, c->ev.ts));
-    proto_item_set_generated(
-        proto_tree_add_uint64(t, hf_bpfdig_evt_rawtime, c->tvb, 0, 0, c->ev.ts));
+    add_gen_u64(t, hf_bpfdig_evt_rawtime, c->tvb, c->ev.ts);
     add_gen_string(t, hf_bpfdig_evt_type, c->tvb, type);
     add_gen_string(t, hf_bpfdig_evt_dir, c->tvb, sk_event_is_enter(c->ev.type) ? ">" : "<");
-    proto_item_set_generated(proto_tree_add_int(t, hf_bpfdig_evt_cpu, c->tvb, 0, 0, c->ev.cpu));
+    if (bpfdig_want(t, hf_bpfdig_evt_cpu))
+        proto_item_set_generated(proto_tree_add_int(t, hf_bpfdig_evt_cpu, c->tvb, 0, 0, c->ev.cpu));
     if (c->decode_rc != SK_OK)
         return;
-    add_gen_string(t, hf_bpfdig_evt_category, c->tvb, evt_category(c));
+    if (bpfdig_want(t, hf_bpfdig_evt_category))
+        add_gen_string(t, hf_bpfdig_evt_category, c->tvb, evt_category(c));
     add_result_fields(t, c);
     if (f && f->thread && !c->meta && !(evt_info(c) && (evt_info(c)->category & SK_EC_INTERNAL)))
-        proto_item_set_generated(
-            proto_tree_add_uint64(t, hf_bpfdig_evt_latency, c->tvb, 0, 0, f->latency));
+        add_gen_u64(t, hf_bpfdig_evt_latency, c->tvb, f->latency);
     add_io_fields(t, c);
     if (args)
         add_gen_string(t, hf_bpfdig_evt_args, c->tvb, args);
@@ -627,6 +658,151 @@ static void add_expert_infos(struct evt_ctx *c, proto_item *ti)
     add_fd_gap_info(c, ti);
 }
 
+/* ------------------------------------------------------------ tree size */
+
+/*
+ * tshark -T fields dissects into a *visible* tree (it sets print_details),
+ * so Wireshark fakes none of our ~50 items per event, although only the
+ * fields named with -e, and those that filters, custom columns and taps use
+ * (which Wireshark marks as referenced), reach the output: building,
+ * walking and freeing the others doubled tshark's time. Wireshark 4.0 tells
+ * a dissector neither the output format nor the -e fields (it does not prime
+ * them), so tshark's command line decides: with -T fields (the last -T
+ * option, as getopt sees it) only referenced and -e fields are added.
+ * Anything unexpected (another program, an unparsable command line) means
+ * a full tree, which is always correct.
+ */
+static bool short_option_takes_argument(char ch)
+{
+    /* tshark 4.x getopt string letters with an argument (capture, dissect, own). */
+    return ch != '\0' && strchr("aAbBcCdeEfFGHijJKMNoOrRsStTuUwWXyYz", ch) != NULL;
+}
+
+/* The field named by -e (every registration of the name) and its protocol. */
+static void mark_printed(GArray *ids, const char *name)
+{
+    header_field_info *h = proto_registrar_get_byname(name);
+
+    if (h && h->id == proto_bpfdig)
+        printed_bpfdig_label = true;
+    for (; h; h = h->same_name_prev_id >= 0 ? proto_registrar_get_nth((guint)h->same_name_prev_id)
+                                            : NULL) {
+        g_array_append_val(ids, h->id);
+        if (h->parent >= 0)
+            g_array_append_val(ids, h->parent);
+    }
+}
+
+static void set_printed(const GArray *ids)
+{
+    guint max = 0;
+
+    for (guint i = 0; i < ids->len; i++)
+        max = MAX(max, (guint)g_array_index(ids, int, i));
+    printed_hfs_len = ids->len ? max + 1 : 0;
+    printed_hfs = g_new0(guint8, printed_hfs_len / 8 + 1);
+    for (guint i = 0; i < ids->len; i++) {
+        guint id = (guint)g_array_index(ids, int, i);
+        printed_hfs[id / 8] |= (guint8)(1u << (id % 8));
+    }
+}
+
+bool bpfdig_field_printed(int hf)
+{
+    return hf >= 0 && (guint)hf < printed_hfs_len && (printed_hfs[hf / 8] & (1u << (hf % 8)));
+}
+
+static bool tshark_prints_fields_only(void)
+{
+#ifdef __linux__
+    gchar *buf = NULL;
+    gsize len = 0;
+    const char *last_t = NULL;
+    const char *prog;
+    GPtrArray *argv, *fields;
+    bool result;
+
+    if (!g_file_get_contents("/proc/self/cmdline", &buf, &len, NULL) || len == 0) {
+        g_free(buf);
+        return false;
+    }
+    argv = g_ptr_array_new();
+    fields = g_ptr_array_new();
+    for (gsize off = 0; off < len; off += strlen(buf + off) + 1)
+        g_ptr_array_add(argv, buf + off);
+    prog = strrchr(g_ptr_array_index(argv, 0), '/');
+    prog = prog ? prog + 1 : (const char *)g_ptr_array_index(argv, 0);
+    result = g_str_has_prefix(prog, "tshark");
+    for (guint i = 1; result && i < argv->len; i++) {
+        const char *a = g_ptr_array_index(argv, i);
+
+        if (strcmp(a, "--") == 0)
+            break;
+        /*
+         * Options end at the first operand for getopt, but tshark splits some
+         * option values in place ("-E separator=/t" reads "separator" "/t"
+         * here): go on past such words.
+         */
+        if (a[0] != '-' || a[1] == '\0')
+            continue;
+        if (a[1] == '-') {
+            /* --name=value, --name value or --flag: skip a value that is not an option */
+            if (!strchr(a, '=') && i + 1 < argv->len &&
+                ((const char *)g_ptr_array_index(argv, i + 1))[0] != '-')
+                i++;
+            continue;
+        }
+        for (const char *p = a + 1; *p; p++) {
+            const char *value;
+
+            if (!short_option_takes_argument(*p))
+                continue;
+            if (p[1] != '\0')
+                value = p + 1;
+            else if (i + 1 < argv->len)
+                value = g_ptr_array_index(argv, ++i);
+            else
+                value = "";
+            if (*p == 'T')
+                last_t = value;
+            else if (*p == 'e')
+                g_ptr_array_add(fields, (gpointer)value);
+            break;
+        }
+    }
+    result = result && last_t && strcmp(last_t, "fields") == 0;
+    if (result) {
+        GArray *ids = g_array_new(FALSE, FALSE, sizeof(int));
+
+        for (guint i = 0; i < fields->len; i++)
+            mark_printed(ids, g_ptr_array_index(fields, i));
+        set_printed(ids);
+        g_array_free(ids, TRUE);
+    }
+    g_ptr_array_free(fields, TRUE);
+    g_ptr_array_free(argv, TRUE);
+    g_free(buf);
+    return result;
+#else
+    return false;
+#endif
+}
+
+/* Add only the referenced fields to visible trees too (see above)? */
+static bool referenced_only(void)
+{
+    switch (pref_tree_fields) {
+    case TREE_FIELDS_ALL:
+        return false;
+    case TREE_FIELDS_REFERENCED:
+        return true;
+    default:
+        if (tshark_fields_output < 0)
+            tshark_fields_output = tshark_prints_fields_only() ? 1 : 0;
+        return tshark_fields_output == 1;
+    }
+}
+
 /* ------------------------------------------------------------ the postdissector */
 
 static void set_columns(struct evt_ctx *c, const char *type, const char *args)
@@ -652,16 +828,19 @@ static void dissect_event(struct evt_ctx *c, proto_tree *tree)
     proto_tree *bt;
 
     /* Rendering costs: only for the Info column or a tree that shows or filters on it. */
-    if (c->decode_rc == SK_OK && (want_cols || proto_field_is_referenced(tree, hf_bpfdig_evt_args)))
+    if (c->decode_rc == SK_OK &&
+        ((want_cols && pref_set_info) || bpfdig_want(tree, hf_bpfdig_evt_args)))
         args = render_args(c);
     if (want_cols && c->decode_rc == SK_OK)
         set_columns(c, type, args);
     ti = proto_tree_add_item(tree, proto_bpfdig, c->tvb, 0, (int)c->data_len, ENC_NA);
-    proto_item_append_text(ti, ", %s %s", sk_event_is_enter(c->ev.type) ? ">" : "<", type);
+    /* The label only shows in a full tree, or with -e bpfdig. */
+    if (!bpfdig_referenced_only || printed_bpfdig_label ||
+        proto_registrar_get_nth((guint)proto_bpfdig)->ref_type == HF_REF_TYPE_DIRECT)
+        proto_item_append_text(ti, ", %s %s", sk_event_is_enter(c->ev.type) ? ">" : "<", type);
     /* A filter/column tree that uses none of our fields: skip building ours (ti keeps
      * the expert infos). */
-    bt = proto_field_is_referenced(tree, proto_bpfdig) ? proto_item_add_subtree(ti, ett_bpfdig)
-                                                       : NULL;
+    bt = bpfdig_want(tree, proto_bpfdig) ? proto_item_add_subtree(ti, ett_bpfdig) : NULL;
     add_evt_fields(bt, c, type, args);
     bpfdig_add_state_fields(bt, c->tvb, c->pinfo,
                             c->frame && c->decode_rc == SK_OK ? &c->fields : NULL, c->ev.tid);
@@ -673,11 +852,13 @@ static int dissect_bpfdig(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, v
     struct bpfdig_scap_trailer trailer;
     bool has_trailer;
     uint32_t event_len;
-    struct evt_ctx *c;
+    struct evt_ctx ctx;
+    struct evt_ctx *c = &ctx;
 
     if (!pinfo->rec || pinfo->rec->rec_type != REC_TYPE_SYSCALL)
         return 0;
-    c = wmem_new0(BPFDIG_PACKET_POOL(pinfo), struct evt_ctx);
+    bpfdig_referenced_only = referenced_only();
+    memset(c, 0, sizeof(*c));
     c->tvb = tvb;
     c->pinfo = pinfo;
     c->sh = &pinfo->rec->rec_header.syscall_header;
@@ -778,6 +959,11 @@ static void register_prefs(void)
                                    "Replace the Info column with \"< openat fd=3(<f>/etc/passwd)"
                                    " ...\" (direction, event type, rendered arguments)",
                                    &pref_set_info);
+    prefs_register_enum_preference(m, "tree_fields", "Fields in a visible packet tree",
+                                   "Which bpfdig fields a visible tree gets: all of them, or only"
+                                   " those a filter, column or -e option references (faster;"
+                                   " \"auto\" does so for tshark -T fields)",
+                                   &pref_tree_fields, tree_fields_vals, FALSE);
     prefs_register_bool_preference(m, "expert_gaps", "Report state gaps as expert info",
                                    "Flag events whose thread or fd the state does not know",
                                    &pref_expert_gaps);
