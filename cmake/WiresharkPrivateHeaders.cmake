@@ -1,7 +1,7 @@
 # WiresharkPrivateHeaders.cmake - the uninstalled Wireshark headers a wiretap
 # (file type) plugin needs.
 #
-# Wireshark 4.0's dev package lacks wiretap/wtap-int.h (struct wtap,
+# Wireshark 4.0, 4.2 and 4.4 dev packages lack wiretap/wtap-int.h (struct wtap,
 # struct wtap_dumper) and wsutil/file_util.h (included by the installed
 # wiretap/file_wrappers.h). They are extracted at configure time from the
 # source of the exact installed version by scripts/fetch-wireshark-headers.sh.

@@ -92,6 +92,13 @@
 
 /* Name of the wiretap file type (wtap_name_to_file_type_subtype()). */
 #define BPFDIG_SCAP_FILE_TYPE_NAME "scap"
+/*
+ * Name used instead when "scap" is taken: Stratoshark's libwiretap (4.6)
+ * registers its own "scap" type (the pcapng reader under that name).
+ */
+#define BPFDIG_SCAP_FILE_TYPE_ALT_NAME "bpfdig_scap"
+/* Description of the file type, which tells bpfdig's type from another "scap". */
+#define BPFDIG_SCAP_FILE_TYPE_DESCRIPTION "Sysdig/Falco scap (bpfdig)"
 
 /* ft_specific_header.record_type of a state-only record ("BDST" read as LE u32). */
 #define BPFDIG_SCAP_FTS_STATE 0x54534442u

@@ -2,7 +2,10 @@
 /*
  * ws_compat.h - the few Wireshark API differences between 4.0 (Debian 12)
  * and 4.6 (Debian sid / Stratoshark) that bpfdig's plugins meet, as small
- * macros, so that the plugin sources keep one code path.
+ * macros, so that the plugin sources keep one code path. Checked against
+ * the 4.0.17, 4.2.2 (Ubuntu 24.04), 4.4.18 (Debian 13) and 4.6.9 headers:
+ * 4.2 and 4.4 still have the 4.0 names of everything below except the
+ * boolean type (bool from 4.4); the renames are all 4.6.
  *
  * Include it after the Wireshark headers. The build passes
  * BPFDIG_WS_MAJOR / BPFDIG_WS_MINOR (from pkg-config); without them the
@@ -29,11 +32,13 @@
     (BPFDIG_WS_MAJOR > (major) || (BPFDIG_WS_MAJOR == (major) && BPFDIG_WS_MINOR >= (minor)))
 
 /*
- * Boolean type of Wireshark callbacks: gboolean (an int) in 4.0, C99 bool
- * in the 4.6 function pointer types (subtype_read_func, ...). 4.2/4.4 are
- * not checked.
+ * Boolean type of Wireshark callbacks and boolean preferences: gboolean
+ * (an int) in 4.0 and 4.2, C99 bool from 4.4 on (subtype_read_func,
+ * subtype_seek_read_func, subtype_write_func, dump_open,
+ * prefs_register_bool_preference; checked against the 4.2.2, 4.4.18 and
+ * 4.6.9 headers).
  */
-#if BPFDIG_WS_AT_LEAST(4, 6)
+#if BPFDIG_WS_AT_LEAST(4, 4)
 typedef bool bpfdig_wsbool;
 #else
 typedef gboolean bpfdig_wsbool;
@@ -82,9 +87,9 @@ typedef gboolean bpfdig_wsbool;
 #define BPFDIG_PACKET_POOL(pinfo) ((pinfo)->pool)
 
 /*
- * Optional plugin_describe() export (WS_PLUGIN_DESC_* flags): present in
- * the 4.4 and 4.6 headers (not checked for 4.2, where it is harmless to
- * omit).
+ * Optional plugin_describe() export (WS_PLUGIN_DESC_* flags): declared in
+ * the 4.4 and 4.6 wsutil/plugins.h; 4.2's dev package installs no
+ * wsutil/plugins.h (and 4.2 does not look for the symbol).
  */
 #define BPFDIG_WS_HAVE_PLUGIN_DESCRIBE BPFDIG_WS_AT_LEAST(4, 4)
 

@@ -20,8 +20,9 @@
 #   2. Debian's source package: `apt-get source --download-only
 #      wireshark=<debian-version>` in a temporary directory. This needs a
 #      deb-src entry; when run as root and none provides the package, the
-#      script writes /etc/apt/sources.list.d/bpfdig-src.sources and runs
-#      apt-get update.
+#      script writes /etc/apt/sources.list.d/bpfdig-src.sources (deb-src
+#      twins of the suites apt already uses: any Debian or Ubuntu release,
+#      so 4.2/4.4 too) and runs apt-get update.
 # Exit status: 0 on success, 1 with a message on stderr otherwise.
 set -euo pipefail
 
@@ -59,7 +60,37 @@ apt_knows_source() {
     grep -qxF "$1" <<<"$versions"
 }
 
+# deb-src entries for the suites apt already uses (any Debian or Ubuntu
+# release), from the deb822 and one-line source lists; bookworm's as a fallback.
 write_deb_src() {
+    local f found=""
+    {
+        echo "# Written by bpfdig scripts/fetch-wireshark-headers.sh: the source packages"
+        echo "# of the suites in the apt sources, used to fetch Wireshark's private headers."
+        for f in /etc/apt/sources.list.d/*.sources; do
+            [[ -f "$f" && "$f" != "$SRC_LIST" ]] || continue
+            # every stanza whose Types include "deb", as deb-src
+            awk 'BEGIN{RS=""; ORS="\n\n"} /(^|\n)Types:[^\n]*(^| )deb( |$|\n)/ {
+                     sub(/Types:[^\n]*/, "Types: deb-src"); print }' "$f"
+        done
+        for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+            [[ -f "$f" ]] || continue
+            sed -n 's/^deb \(.*\)$/deb-src \1/p' "$f"
+        done
+    } >"$SRC_LIST.tmp"
+    grep -qE '^(Types: deb-src|deb-src )' "$SRC_LIST.tmp" && found=1
+    if [[ -n "$found" ]]; then
+        # one-line entries cannot live in a .sources file
+        if grep -q '^deb-src ' "$SRC_LIST.tmp"; then
+            grep -v '^deb-src ' "$SRC_LIST.tmp" >"$SRC_LIST"
+            grep '^deb-src ' "$SRC_LIST.tmp" >"${SRC_LIST%.sources}.list"
+        else
+            mv "$SRC_LIST.tmp" "$SRC_LIST"
+        fi
+        rm -f "$SRC_LIST.tmp"
+        return 0
+    fi
+    rm -f "$SRC_LIST.tmp"
     cat >"$SRC_LIST" <<'EOF'
 # Written by bpfdig scripts/fetch-wireshark-headers.sh: Debian source
 # packages, used to fetch Wireshark's private wiretap headers.

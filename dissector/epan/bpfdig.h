@@ -21,6 +21,8 @@ void proto_register_bpfdig(void);
 void proto_reg_handoff_bpfdig(void);
 void proto_register_scap(void);
 void proto_reg_handoff_scap(void);
+/* Coexistence with the falco bridge (bpfdig-bridge.c); call after the handoffs. */
+void bpfdig_bridge_handoff(void);
 
 /*
  * Dissect the raw state blocks of a record (described by its trailer) as

@@ -563,10 +563,17 @@ void proto_register_scap(void)
 
 void proto_reg_handoff_scap(void)
 {
-    int ft = wtap_name_to_file_type_subtype(BPFDIG_SCAP_FILE_TYPE_NAME);
+    int ft = wtap_name_to_file_type_subtype(BPFDIG_SCAP_FILE_TYPE_ALT_NAME);
 
-    /* Without the wiretap plugin there is no "scap" file type and no state record. */
+    /*
+     * bpfdig's file type is "scap", or BPFDIG_SCAP_FILE_TYPE_ALT_NAME where
+     * "scap" is taken (Stratoshark). Without the wiretap plugin there is no
+     * such type and no state record.
+     */
     if (ft < 0)
+        ft = wtap_name_to_file_type_subtype(BPFDIG_SCAP_FILE_TYPE_NAME);
+    if (ft < 0 || g_strcmp0(wtap_file_type_subtype_description(ft),
+                            BPFDIG_SCAP_FILE_TYPE_DESCRIPTION) != 0)
         return;
     dissector_add_uint("wtap_fts_rec", (guint32)ft,
                        create_dissector_handle(dissect_scap_state_record, proto_scap));

@@ -39,6 +39,7 @@ static void handoff_protocols(void)
 {
     proto_reg_handoff_scap();
     proto_reg_handoff_bpfdig();
+    bpfdig_bridge_handoff();
 }
 
 void plugin_register(void)

@@ -19,7 +19,7 @@
 #define BPFDIG_VERSION "0.0.0"
 #endif
 
-#define SCAP_DESCRIPTION "Sysdig/Falco scap (bpfdig)"
+#define SCAP_DESCRIPTION BPFDIG_SCAP_FILE_TYPE_DESCRIPTION
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = BPFDIG_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
@@ -39,7 +39,8 @@ static const struct supported_block_type scap_blocks_supported[] = {
     {WTAP_BLOCK_FT_SPECIFIC_EVENT, MULTIPLE_BLOCKS_SUPPORTED, NO_OPTIONS_SUPPORTED},
 };
 
-static const struct file_type_subtype_info scap_info = {
+/* Not const: the name becomes BPFDIG_SCAP_FILE_TYPE_ALT_NAME in Stratoshark. */
+static struct file_type_subtype_info scap_info = {
     SCAP_DESCRIPTION,
     BPFDIG_SCAP_FILE_TYPE_NAME,
     "scap",
@@ -57,11 +58,21 @@ static void register_scap(void)
         SCAP_DESCRIPTION, OPEN_INFO_MAGIC, scap_open, "scap", NULL, NULL,
     };
 
-    if (wtap_name_to_file_type_subtype(BPFDIG_SCAP_FILE_TYPE_NAME) != -1 ||
-        wtap_has_open_info(SCAP_DESCRIPTION)) {
+    if (wtap_has_open_info(SCAP_DESCRIPTION) ||
+        wtap_name_to_file_type_subtype(BPFDIG_SCAP_FILE_TYPE_ALT_NAME) != -1) {
         ws_warning("file type \"%s\" is already registered; bpfdig_scap not loaded",
-                   BPFDIG_SCAP_FILE_TYPE_NAME);
+                   SCAP_DESCRIPTION);
         return;
+    }
+    /*
+     * Stratoshark's libwiretap (4.6) names its pcapng reader "scap"; ours
+     * then goes by BPFDIG_SCAP_FILE_TYPE_ALT_NAME (the epan plugin looks
+     * the type up by description, see packet-scap.c).
+     */
+    if (wtap_name_to_file_type_subtype(BPFDIG_SCAP_FILE_TYPE_NAME) != -1) {
+        ws_info("file type \"%s\" exists; registering as \"%s\"", BPFDIG_SCAP_FILE_TYPE_NAME,
+                BPFDIG_SCAP_FILE_TYPE_ALT_NAME);
+        scap_info.name = BPFDIG_SCAP_FILE_TYPE_ALT_NAME;
     }
     scap_file_type_subtype = wtap_register_file_type_subtype(&scap_info);
     if (scap_file_type_subtype == -1)

@@ -420,24 +420,41 @@ static gboolean read_random(wtap *wth, gint64 seek_off, wtap_rec *rec, Buffer *b
 }
 
 #if BPFDIG_WS_AT_LEAST(4, 6)
+/*
+ * 4.6: event records carry the capture's path name, as 4.6's pcapng reader
+ * sets it. The falco bridge (falco-events.so) opens the file by that name
+ * and aborts on a NULL one.
+ */
+static void set_pathname(wtap *wth, wtap_rec *rec)
+{
+    if (rec->rec_type == REC_TYPE_SYSCALL)
+        rec->rec_header.syscall_header.pathname = wth->pathname;
+}
+
 static bool scap_read(wtap *wth, wtap_rec *rec, int *err, char **err_info, int64_t *data_offset)
 {
-    return read_sequential(wth, rec, &rec->data, err, err_info, data_offset);
+    if (!read_sequential(wth, rec, &rec->data, err, err_info, data_offset))
+        return false;
+    set_pathname(wth, rec);
+    return true;
 }
 
 static bool scap_seek_read(wtap *wth, int64_t seek_off, wtap_rec *rec, int *err, char **err_info)
 {
-    return read_random(wth, seek_off, rec, &rec->data, err, err_info);
+    if (!read_random(wth, seek_off, rec, &rec->data, err, err_info))
+        return false;
+    set_pathname(wth, rec);
+    return true;
 }
 #else
-static gboolean scap_read(wtap *wth, wtap_rec *rec, Buffer *buf, int *err, gchar **err_info,
-                          gint64 *data_offset)
+static bpfdig_wsbool scap_read(wtap *wth, wtap_rec *rec, Buffer *buf, int *err, gchar **err_info,
+                               gint64 *data_offset)
 {
     return read_sequential(wth, rec, buf, err, err_info, data_offset);
 }
 
-static gboolean scap_seek_read(wtap *wth, gint64 seek_off, wtap_rec *rec, Buffer *buf, int *err,
-                               gchar **err_info)
+static bpfdig_wsbool scap_seek_read(wtap *wth, gint64 seek_off, wtap_rec *rec, Buffer *buf,
+                                    int *err, gchar **err_info)
 {
     return read_random(wth, seek_off, rec, buf, err, err_info);
 }

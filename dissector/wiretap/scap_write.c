@@ -188,8 +188,8 @@ static bool scap_dump(wtap_dumper *wdh, const wtap_rec *rec, int *err, char **er
     return dump_record(wdh, rec, ws_buffer_start_ptr(&rec->data), err, err_info);
 }
 #else
-static gboolean scap_dump(wtap_dumper *wdh, const wtap_rec *rec, const guint8 *pd, int *err,
-                          gchar **err_info)
+static bpfdig_wsbool scap_dump(wtap_dumper *wdh, const wtap_rec *rec, const guint8 *pd, int *err,
+                               gchar **err_info)
 {
     return dump_record(wdh, rec, pd, err, err_info);
 }
