@@ -59,7 +59,7 @@ no_programs_left "-M"
 wait
 
 # --exclude-ancestors: the shell that started the agent is never captured.
-bash -c "echo \$\$ >'$tmp/x.pid'; for _ in \$(seq 20); do cat /etc/hostname >/dev/null; done &
+bash -c "echo \$\$ >'$tmp/x.pid'; for _ in \$(seq 30); do cat /etc/hostname >/dev/null; sleep 0.1; done &
          '$AGENT' --exclude-ancestors -M 2 -w '$tmp/x.scap' 2>'$tmp/x.err'; wait" ||
     t_fail "--exclude-ancestors: $(cat "$tmp/x.err")"
 x_shell_pid=$(cat "$tmp/x.pid")
