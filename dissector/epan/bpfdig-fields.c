@@ -79,6 +79,24 @@ static int hf_container_privileged = -1;
 static int hf_k8s_pod_name = -1;
 static int hf_k8s_ns_name = -1;
 
+/*
+ * Address fields. Wireshark 4.0 filters one name with one type, so fd.sip is
+ * the IPv4 address (fd.sip == 127.0.0.1) and fd.sip.v6 the IPv6 one. From
+ * 4.6 the falco bridge (Stratoshark, tshark 4.6) registers fd.sip as raw bytes
+ * with typed fd.sip.v4 / fd.sip.v6 subfields; a second type under its names
+ * breaks (and crashes) its filters, so bpfdig follows the bridge's model there.
+ */
+#if BPFDIG_WS_AT_LEAST(4, 6)
+#define BPFDIG_ADDR_BYTES 1
+#define V4_ABBREV(x)      x ".v4"
+#else
+#define V4_ABBREV(x) x
+#endif
+static int hf_fd_cip_bytes = -1;
+static int hf_fd_sip_bytes = -1;
+static int hf_fd_lip_bytes = -1;
+static int hf_fd_rip_bytes = -1;
+
 /* Experiment (not built by default): register the IPv6 fields under the IPv4 names. */
 #ifdef BPFDIG_EXPERIMENT_SAME_ABBREV
 #define V6_ABBREV(x) x
@@ -160,10 +178,16 @@ static proto_tree *add_subtree(proto_tree *t, tvbuff_t *tvb, int ett, const char
     return st;
 }
 
-static void add_ip(proto_tree *t, int hf4, int hf6, tvbuff_t *tvb, bool ipv6, const uint8_t *ip)
+/* An address as its typed field, and as raw bytes where that name is bytes (4.6). */
+static void add_ip(proto_tree *t, int hf4, int hf6, int hf_bytes, tvbuff_t *tvb, bool ipv6,
+                   const uint8_t *ip)
 {
     proto_item *ti;
 
+    if (hf_bytes >= 0 && bpfdig_want(t, hf_bytes)) {
+        ti = proto_tree_add_bytes_with_length(t, hf_bytes, tvb, 0, 0, ip, ipv6 ? 16 : 4);
+        proto_item_set_generated(ti);
+    }
     if (!bpfdig_want(t, ipv6 ? hf6 : hf4))
         return;
     if (ipv6) {
@@ -332,9 +356,9 @@ static void add_socket_fields(proto_tree *t, tvbuff_t *tvb, const struct sk_fiel
         add_str(t, hf_fd_l4proto, tvb, sk_l4proto_name(fd->l4proto));
     add_str(t, hf_fd_sockfamily, tvb, "ip");
     if (v->has_client)
-        add_ip(t, hf_fd_cip, hf_fd_cip6, tvb, v->ipv6, fd->cip);
+        add_ip(t, hf_fd_cip, hf_fd_cip6, hf_fd_cip_bytes, tvb, v->ipv6, fd->cip);
     if (v->has_server)
-        add_ip(t, hf_fd_sip, hf_fd_sip6, tvb, v->ipv6, fd->sip);
+        add_ip(t, hf_fd_sip, hf_fd_sip6, hf_fd_sip_bytes, tvb, v->ipv6, fd->sip);
     if (v->has_client)
         add_port(t, hf_fd_cport, tvb, fd->cport);
     if (v->has_server)
@@ -342,8 +366,8 @@ static void add_socket_fields(proto_tree *t, tvbuff_t *tvb, const struct sk_fiel
     if (!v->has_client)
         return; /* no local/remote view of a server socket */
     local = addr_is_local(fd, fd->cip, true, in_container);
-    add_ip(t, hf_fd_lip, hf_fd_lip6, tvb, v->ipv6, local ? fd->cip : fd->sip);
-    add_ip(t, hf_fd_rip, hf_fd_rip6, tvb, v->ipv6, local ? fd->sip : fd->cip);
+    add_ip(t, hf_fd_lip, hf_fd_lip6, hf_fd_lip_bytes, tvb, v->ipv6, local ? fd->cip : fd->sip);
+    add_ip(t, hf_fd_rip, hf_fd_rip6, hf_fd_rip_bytes, tvb, v->ipv6, local ? fd->sip : fd->cip);
     add_port(t, hf_fd_lport, tvb, local ? fd->cport : fd->sport);
     add_port(t, hf_fd_rport, tvb, local ? fd->sport : fd->cport);
 }
@@ -523,17 +547,31 @@ void bpfdig_register_state_fields(int proto)
          {"FD file name", "fd.filename", FT_STRING, BASE_NONE, NULL, 0,
           "File name part of a file's path", HFILL}},
         {&hf_fd_cip,
-         {"Client IP", "fd.cip", FT_IPv4, BASE_NONE, NULL, 0,
+         {"Client IP", V4_ABBREV("fd.cip"), FT_IPv4, BASE_NONE, NULL, 0,
           "Client address of an IPv4 connection (IPv6: fd.cip.v6)", HFILL}},
         {&hf_fd_sip,
-         {"Server IP", "fd.sip", FT_IPv4, BASE_NONE, NULL, 0,
+         {"Server IP", V4_ABBREV("fd.sip"), FT_IPv4, BASE_NONE, NULL, 0,
           "Server address of an IPv4 connection or listening socket (IPv6: fd.sip.v6)", HFILL}},
         {&hf_fd_lip,
-         {"Local IP", "fd.lip", FT_IPv4, BASE_NONE, NULL, 0,
+         {"Local IP", V4_ABBREV("fd.lip"), FT_IPv4, BASE_NONE, NULL, 0,
           "Local address of an IPv4 connection (IPv6: fd.lip.v6)", HFILL}},
         {&hf_fd_rip,
-         {"Remote IP", "fd.rip", FT_IPv4, BASE_NONE, NULL, 0,
+         {"Remote IP", V4_ABBREV("fd.rip"), FT_IPv4, BASE_NONE, NULL, 0,
           "Remote address of an IPv4 connection (IPv6: fd.rip.v6)", HFILL}},
+#ifdef BPFDIG_ADDR_BYTES
+        {&hf_fd_cip_bytes,
+         {"Client IP (bytes)", "fd.cip", FT_BYTES, SEP_COLON, NULL, 0,
+          "Client address, 4 or 16 bytes (typed: fd.cip.v4, fd.cip.v6)", HFILL}},
+        {&hf_fd_sip_bytes,
+         {"Server IP (bytes)", "fd.sip", FT_BYTES, SEP_COLON, NULL, 0,
+          "Server address, 4 or 16 bytes (typed: fd.sip.v4, fd.sip.v6)", HFILL}},
+        {&hf_fd_lip_bytes,
+         {"Local IP (bytes)", "fd.lip", FT_BYTES, SEP_COLON, NULL, 0,
+          "Local address, 4 or 16 bytes (typed: fd.lip.v4, fd.lip.v6)", HFILL}},
+        {&hf_fd_rip_bytes,
+         {"Remote IP (bytes)", "fd.rip", FT_BYTES, SEP_COLON, NULL, 0,
+          "Remote address, 4 or 16 bytes (typed: fd.rip.v4, fd.rip.v6)", HFILL}},
+#endif
         {&hf_fd_cip6,
          {"Client IPv6", V6_ABBREV("fd.cip"), FT_IPv6, BASE_NONE, NULL, 0,
           "Client address of an IPv6 connection", HFILL}},

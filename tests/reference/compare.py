@@ -158,13 +158,15 @@ def read_ours(path):
         if len(vals) < len(header):
             vals += [""] * (len(header) - len(vals))
         row = {k: unescape(v) for k, v in zip(header, vals)}
-        # the dissector may put IPv6 addresses in separate fields (fd.sip.v6 ...)
+        # the dissector may put addresses in typed subfields: fd.sip.v6 (4.0),
+        # fd.sip.v4 + fd.sip.v6 with fd.sip as raw bytes (4.6, the falco bridge's model)
         for f in ("fd.sip", "fd.cip", "fd.lip", "fd.rip"):
-            if not row.get(f) and row.get(f + ".v6"):
-                row[f] = row[f + ".v6"]
+            typed = row.get(f + ".v4") or row.get(f + ".v6")
+            if typed:
+                row[f] = typed
         rows.append(row)
     for f in ("fd.sip", "fd.cip", "fd.lip", "fd.rip"):
-        if f + ".v6" in header and f not in header:
+        if (f + ".v6" in header or f + ".v4" in header) and f not in header:
             header.append(f)
     return header, rows
 

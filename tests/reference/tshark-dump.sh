@@ -50,11 +50,11 @@ fi
 known=$(run_tshark ${TSHARK_ARGS:-} -G fields 2>/dev/null | awk -F'\t' '$1=="F"{print $3}')
 args=()
 # shellcheck disable=SC2086
-for f in $REF_KEY_FIELDS $REF_CMP_FIELDS fd.sip.v6 fd.cip.v6; do
+for f in $REF_KEY_FIELDS $REF_CMP_FIELDS fd.sip.v4 fd.cip.v4 fd.sip.v6 fd.cip.v6; do
   if grep -qxF -- "$f" <<<"$known"; then
     args+=(-e "$f")
   else
-    case "$f" in *.v6) ;; *) echo "tshark-dump: tshark does not know field $f" >&2 ;; esac
+    case "$f" in *.v4 | *.v6) ;; *) echo "tshark-dump: tshark does not know field $f" >&2 ;; esac
   fi
 done
 [ ${#args[@]} -gt 0 ] || { echo "tshark-dump: tshark knows none of the fields" >&2; exit 1; }
