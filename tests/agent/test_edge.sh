@@ -43,12 +43,7 @@ workload_pid=$!
 exec 3>"$tmp/go"
 "$AGENT" -w "$tmp/cap.scap" -p "$workload_pid" 2>"$tmp/agent.err" &
 agent_pid=$!
-for _ in $(seq 100); do
-    grep -q "capturing" "$tmp/agent.err" && break
-    kill -0 "$agent_pid" 2>/dev/null || break
-    sleep 0.1
-done
-grep -q "capturing" "$tmp/agent.err" || {
+t_wait_capturing "$tmp/agent.err" "$agent_pid" || {
     cat "$tmp/agent.err"
     t_fail "the agent did not start capturing (during a fork/exit storm)"
     t_finish

@@ -136,3 +136,15 @@ for p in json.load(sys.stdin):
         print(p["id"], end=" ")
 '
 }
+
+# Waits (10 s at most) until the agent PID, writing its stderr to ERRFILE,
+# says it is capturing; false if it exits or stays silent.
+t_wait_capturing() {
+    local err=$1 pid=$2
+    for _ in $(seq 100); do
+        grep -q "capturing" "$err" && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    grep -q "capturing" "$err"
+}
