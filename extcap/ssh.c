@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 #include <libssh/sftp.h>
@@ -53,6 +54,26 @@ static void libssh_log(int priority, const char *function, const char *buffer, v
     (void)userdata;
     bx_log(priority >= SSH_LOG_PACKET ? BX_LOG_NOISY : BX_LOG_DEBUG, "libssh %s: %s", function,
            buffer);
+}
+
+/* The remote command's exit status, or -1 when there is none (it was killed by
+ * a signal, or the channel closed without one). libssh 0.11 replaced
+ * ssh_channel_get_exit_status, deprecated since, by ssh_channel_get_exit_state. */
+static int channel_exit_status(ssh_channel ch)
+{
+#if defined(LIBSSH_VERSION_INT) && LIBSSH_VERSION_INT >= SSH_VERSION_INT(0, 11, 0)
+    uint32_t code = UINT32_MAX;
+    char *signal_name = NULL;
+    int rc = ssh_channel_get_exit_state(ch, &code, &signal_name, NULL);
+
+    if (signal_name) {
+        ssh_string_free_char(signal_name);
+        return -1;
+    }
+    return rc == SSH_OK && code <= INT_MAX ? (int)code : -1;
+#else
+    return ssh_channel_get_exit_status(ch);
+#endif
 }
 
 static char *quote(const char *s)
@@ -124,7 +145,7 @@ static int run_remote(struct remote *r, const char *script, const void *input, s
         }
     }
     ssh_channel_close(ch);
-    *status = ssh_channel_get_exit_status(ch);
+    *status = channel_exit_status(ch);
     rc = 0;
 out:
     if (rc)
@@ -799,7 +820,7 @@ static int stream_capture(struct remote *r, struct bx_out *out)
         rc = BX_EXIT_FAIL;
     } else if (eof) {
         ssh_channel_close(ch);
-        status = ssh_channel_get_exit_status(ch);
+        status = channel_exit_status(ch);
         bx_log(BX_LOG_INFO, "remote agent exit status %d, %" G_GUINT64_FORMAT " bytes", status,
                received);
         if (status == 3) {
@@ -916,6 +937,100 @@ out:
         ssh_free(r.s);
     }
     g_free(arch);
+    g_free(r.agent);
+    g_free(r.dir);
+    g_free(r.where);
+    return rc;
+}
+
+/* ------------------------------------------------------------ container list */
+
+/* An agent of our version on the remote host, found or uploaded (r->agent). */
+static int list_agent(struct remote *r)
+{
+    struct bx_options *o = r->o;
+    char *arch = NULL;
+    int rc = 0;
+
+    if (o->upload != BX_UPLOAD_ALWAYS && probe_remote(r, &arch))
+        rc = -1;
+    else if (!r->agent && o->upload == BX_UPLOAD_NEVER) {
+        bx_error("bpfdig: %s has no bpfdig-agent " BPFDIG_VERSION " and uploading is off "
+                 "(--upload-agent never)",
+                 r->where);
+        rc = -1;
+    } else if (!r->agent) {
+        if (!arch) {
+            struct utsname un;
+            arch = uname(&un) == 0 ? g_strdup(un.machine) : NULL;
+        }
+        rc = make_remote_dir(r) || upload_agent(r, arch) ? -1 : 0;
+    }
+    g_free(arch);
+    return rc;
+}
+
+/* Runs "[ESC] AGENT --list-containers" on the remote host; its output into out. */
+static int list_remote(struct remote *r, GString *out)
+{
+    struct bx_options *o = r->o;
+    const char *esc = o->escalation ? o->escalation : "sudo";
+    const char *esc_cmd = !strcmp(esc, "sudo")   ? "sudo -n "
+                          : !strcmp(esc, "doas") ? "doas -n "
+                                                 : "";
+    char *qa = quote(r->agent), *qs = o->container_socket ? quote(o->container_socket) : NULL;
+    char *cmd = g_strdup_printf("cd / && %s%s --list-containers%s%s", esc_cmd, qa,
+                                qs ? " --container-socket " : "", qs ? qs : "");
+    GString *err = g_string_new(NULL);
+    int status = -1, rc;
+
+    rc = run_remote(r, cmd, NULL, 0, out, err, &status);
+    if (rc == 0 && status != 0) {
+        char *first = g_strndup(err->str, strcspn(err->str, "\n"));
+        if (g_str_has_prefix(first, "sudo:") || g_str_has_prefix(first, "doas:"))
+            bx_error("bpfdig: %srefused to run the agent on %s for '%s': %s. Allow it without a "
+                     "password, or choose another privilege escalation",
+                     esc_cmd, r->where, o->user, first);
+        else if (status == 2 && strstr(first, "list-containers"))
+            bx_error("bpfdig: the agent on %s cannot list containers (an older bpfdig-agent?): %s",
+                     r->where, first);
+        else
+            bx_error("bpfdig: listing the containers on %s failed (exit status %d)%s%s", r->where,
+                     status, *first ? ": " : "", first);
+        g_free(first);
+        rc = -1;
+    }
+    g_string_free(err, TRUE);
+    g_free(cmd);
+    g_free(qs);
+    g_free(qa);
+    return rc;
+}
+
+int bx_list_containers_ssh(struct bx_options *o, GString *out, char **err)
+{
+    struct remote r = {.o = o};
+    int rc = -1;
+
+    *err = NULL;
+    if (!o->host) {
+        *err = g_strdup("set the remote SSH server address (Server tab), then reload");
+        return -1;
+    }
+    if (!o->user)
+        o->user = g_strdup(g_get_user_name());
+    r.where = g_strdup_printf("%s@%s:%u", o->user, o->host, o->port);
+    ssh_init();
+    if (connect_remote(&r) == 0 && list_agent(&r) == 0)
+        rc = list_remote(&r, out);
+    if (r.dir)
+        remove_remote_dir(&r);
+    if (rc)
+        *err = g_strdup(bx_last_error() ? bx_last_error() : "the SSH listing failed");
+    if (r.s) {
+        ssh_disconnect(r.s);
+        ssh_free(r.s);
+    }
     g_free(r.agent);
     g_free(r.dir);
     g_free(r.where);

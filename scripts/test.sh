@@ -25,6 +25,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
+failed_stages=()
 stage() {
     local name=$1
     shift
@@ -34,7 +35,21 @@ stage() {
     else
         echo "=== $name FAILED" >&2
         stages_failed=$((stages_failed + 1))
+        failed_stages+=("$name")
     fi
+}
+
+# The last lines of the run say what failed (CI logs are often read from the end).
+summary() {
+    local dir log
+    for dir in "$build" "$asan"; do
+        log=$dir/Testing/Temporary/LastTestsFailed.log
+        [ -s "$log" ] && echo "failed tests in $dir: $(cut -d: -f2 "$log" | tr '\n' ' ')"
+    done
+    for name in "${failed_stages[@]}"; do
+        echo "failed stage: $name"
+    done
+    echo "test.sh: $stages_passed passed, $stages_failed failed"
 }
 
 if [ "${BPFDIG_SKIP_DEPS:-0}" != 1 ]; then
@@ -63,14 +78,22 @@ run_fuzz() {
         echo "fuzzing skipped (BPFDIG_FUZZ_SECONDS=0)"
         return 0
     fi
-    "$here/fuzz/run.sh" "$fuzz_seconds"
+    # libFuzzer's progress goes to a log; its end is shown (and all of it on failure)
+    local log=$build/fuzz.log
+    if "$here/fuzz/run.sh" "$fuzz_seconds" >"$log" 2>&1; then
+        grep -E "^run.sh|Done [0-9]+ runs|^stat::" "$log" || tail -5 "$log"
+        return 0
+    fi
+    cat "$log"
+    return 1
 }
 
+rm -f "$build/Testing/Temporary/LastTestsFailed.log" "$asan/Testing/Temporary/LastTestsFailed.log"
 stage "build (warnings are errors)" build_main || true
 stage "ctest" run_ctest
 stage "build with ASan/UBSan" build_asan
 stage "unit tests under ASan/UBSan" run_asan_units
 stage "fuzz reader and state engine (${fuzz_seconds}s)" run_fuzz
 
-echo "test.sh: $stages_passed passed, $stages_failed failed"
+summary
 [ "$stages_failed" -eq 0 ]

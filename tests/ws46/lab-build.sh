@@ -4,9 +4,9 @@
 # Env: BPFDIG_WS46_CMAKE_ARGS extra configure arguments (word-split).
 set -euo pipefail
 src=$1 build=$2
-# Warnings are not errors here: the lab's gcc/libssh are newer than the host's.
+# Warnings are errors, as on the host (gcc 16, libssh 0.12 here).
 # shellcheck disable=SC2086
-cmake -S "$src" -B "$build" -DBPFDIG_WERROR=OFF ${BPFDIG_WS46_CMAKE_ARGS:-} >"$build.configure.log" 2>&1 ||
+cmake -S "$src" -B "$build" -DBPFDIG_WERROR=ON ${BPFDIG_WS46_CMAKE_ARGS:-} >"$build.configure.log" 2>&1 ||
     { cat "$build.configure.log"; exit 1; }
 grep -E '^-- bpfdig' "$build.configure.log" || true
 cmake --build "$build" -j2 >"$build.build.log" 2>&1 || { tail -40 "$build.build.log"; exit 1; }
