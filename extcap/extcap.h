@@ -70,7 +70,9 @@ struct bx_options {
 
     /* agent capture options */
     char *syscalls;
-    GPtrArray *pids, *comms, *containers; /* char* each */
+    GPtrArray *pids, *comms, *containers; /* char* each; containers: names, id
+                                           * prefixes or cgroup paths (leading /) */
+    char *container_socket;               /* the runtime's API socket (agent default) */
     int snaplen;                          /* -1: agent default */
     uint64_t count;
     uint64_t duration;
@@ -89,6 +91,16 @@ void bx_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /* Appends the agent's capture arguments (-w - and the filters) to argv. */
 void bx_agent_args(const struct bx_options *o, GPtrArray *argv);
+
+/* The last message bx_error() gave (owned by main.c), or NULL. */
+const char *bx_last_error(void);
+
+/* Container listing for the configuration dialog: the output of
+ * "bpfdig-agent --list-containers" (ID12<TAB>NAME<TAB>IMAGE lines) into out.
+ * 0 on success; else -1 with *err set (owned by the caller). */
+int bx_list_containers_local(const struct bx_options *o, unsigned timeout_s, GString *out,
+                             char **err);
+int bx_list_containers_ssh(struct bx_options *o, GString *out, char **err);
 
 /* Classifies one line the agent wrote on stderr: informational lines go to the
  * log, anything else reaches the user at once. Returns true for an error. */

@@ -229,3 +229,149 @@ int bx_capture_local(struct bx_options *o)
     g_free(agent);
     return rc;
 }
+
+/* ------------------------------------------------------------ container list */
+
+/* Reads fd[0] into out and fd[1] into err until both end (closing them) or the deadline. */
+static bool collect_output(int fd[2], int64_t deadline, GString *out, GString *err)
+{
+    struct pollfd p[2] = {{.fd = fd[0], .events = POLLIN}, {.fd = fd[1], .events = POLLIN}};
+
+    while (p[0].fd >= 0 || p[1].fd >= 0) {
+        int64_t left_ms = (deadline - g_get_monotonic_time()) / 1000;
+        int n;
+
+        if (left_ms <= 0)
+            return false;
+        n = poll(p, 2, (int)(left_ms > 200 ? 200 : left_ms));
+        if (n < 0 && errno != EINTR)
+            return false;
+        for (int i = 0; n > 0 && i < 2; i++) {
+            char buf[4096];
+            ssize_t r;
+
+            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            r = read(p[i].fd, buf, sizeof(buf));
+            if (r > 0) {
+                g_string_append_len(i ? err : out, buf, r);
+            } else if (r == 0 || errno != EINTR) {
+                close(p[i].fd);
+                p[i].fd = fd[i] = -1;
+            }
+        }
+    }
+    return true;
+}
+
+/* Runs argv with its output collected; 0, or -1 (not started), -2 (timed out: killed). */
+static int run_collect(char **argv, unsigned timeout_s, GString *out, GString *err, int *status)
+{
+    int op[2], fd[2] = {-1, -1}, rc = 0;
+    pid_t pid;
+
+    if (pipe2(op, O_CLOEXEC))
+        return -1;
+    pid = spawn_agent(argv, op[1], &fd[1]);
+    close(op[1]);
+    if (pid < 0) {
+        close(op[0]);
+        return -1;
+    }
+    fd[0] = op[0];
+    if (!collect_output(fd, g_get_monotonic_time() + (int64_t)timeout_s * G_USEC_PER_SEC, out,
+                        err)) {
+        kill(pid, SIGKILL);
+        rc = -2;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (fd[i] >= 0)
+            close(fd[i]);
+    }
+    waitpid(pid, status, 0);
+    return rc;
+}
+
+/* Why "[ESC] AGENT --list-containers" failed, for the dialog. */
+static char *list_failure(const char *esc, const char *agent, int status, const GString *err)
+{
+    bool escalated = strcmp(esc, "none") != 0;
+    char *first = g_strndup(err->str, strcspn(err->str, "\n"));
+    char *msg;
+
+    if (WIFEXITED(status) && (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127))
+        msg = g_strdup_printf("cannot run %s%s%s%s%s", escalated ? esc : "", escalated ? " " : "",
+                              agent, *first ? ": " : "", first);
+    else if (strstr(err->str, "list-containers") &&
+             (strstr(err->str, "unrecognized") || strstr(err->str, "unknown")))
+        msg = g_strdup_printf("%s cannot list containers (an older bpfdig-agent?)", agent);
+    else if (g_str_has_prefix(err->str, "sudo:") || g_str_has_prefix(err->str, "doas:"))
+        msg = g_strdup_printf("%s -n refused to run %s: %s (allow it without a password, or "
+                              "choose another privilege escalation)",
+                              esc, agent, first);
+    else if (WIFEXITED(status))
+        msg = g_strdup_printf("%s --list-containers failed (exit status %d)%s%s", agent,
+                              WEXITSTATUS(status), *first ? ": " : "", first);
+    else
+        msg = g_strdup_printf("%s --list-containers was killed by signal %d", agent,
+                              WTERMSIG(status));
+    g_free(first);
+    return msg;
+}
+
+/* The local agent's list command with the chosen privilege escalation. */
+static GPtrArray *list_argv(const struct bx_options *o, const char *esc, const char *agent)
+{
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+
+    if (!strcmp(esc, "sudo") || !strcmp(esc, "doas")) {
+        g_ptr_array_add(argv, g_strdup(esc));
+        g_ptr_array_add(argv, g_strdup("-n"));
+    } else if (!strcmp(esc, "pkexec")) {
+        g_ptr_array_add(argv, g_strdup("pkexec"));
+    }
+    g_ptr_array_add(argv, g_strdup(agent));
+    g_ptr_array_add(argv, g_strdup("--list-containers"));
+    if (o->container_socket) {
+        g_ptr_array_add(argv, g_strdup("--container-socket"));
+        g_ptr_array_add(argv, g_strdup(o->container_socket));
+    }
+    g_ptr_array_add(argv, NULL);
+    return argv;
+}
+
+int bx_list_containers_local(const struct bx_options *o, unsigned timeout_s, GString *out,
+                             char **err)
+{
+    const char *esc = o->escalation ? o->escalation : "none";
+    char *agent = bx_find_local_agent(o);
+    GString *errs = g_string_new(NULL);
+    GPtrArray *argv;
+    int status = 0, rc;
+
+    *err = NULL;
+    if (!agent) {
+        bx_error("bpfdig: bpfdig-agent not found: install it or set the Agent option");
+        *err = g_strdup(bx_last_error());
+        g_string_free(errs, TRUE);
+        return -1;
+    }
+    argv = list_argv(o, esc, agent);
+    rc = run_collect((char **)argv->pdata, timeout_s, out, errs, &status);
+    if (rc == -1) {
+        bx_error("bpfdig: cannot start %s: %s", agent, g_strerror(errno));
+    } else if (rc == -2) {
+        bx_error("bpfdig: %s --list-containers gave no answer within %u s", agent, timeout_s);
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char *why = list_failure(esc, agent, status, errs);
+        bx_error("bpfdig: %s", why);
+        g_free(why);
+        rc = -1;
+    }
+    if (rc)
+        *err = g_strdup(bx_last_error());
+    g_string_free(errs, TRUE);
+    g_ptr_array_free(argv, TRUE);
+    g_free(agent);
+    return rc ? -1 : 0;
+}

@@ -35,6 +35,7 @@ static enum bx_log_level log_level = BX_LOG_WARNING;
 static FILE *log_file;
 
 static const char *const level_names[] = {"error", "warning", "message", "info", "debug", "noisy"};
+static char *last_error;
 
 static void log_line(enum bx_log_level level, const char *msg)
 {
@@ -81,7 +82,13 @@ void bx_error(const char *fmt, ...)
     log_line(BX_LOG_ERROR, msg);
     fprintf(stderr, "%s\n", msg);
     fflush(stderr);
-    g_free(msg);
+    g_free(last_error);
+    last_error = msg;
+}
+
+const char *bx_last_error(void)
+{
+    return last_error;
 }
 
 /* ------------------------------------------------------------ output */
@@ -276,6 +283,16 @@ static void add_list(GPtrArray *argv, const char *flag, GPtrArray *values)
     }
 }
 
+/* Cgroup paths (a leading /) go to -C, container names and ids to --container. */
+static void add_containers(GPtrArray *argv, GPtrArray *values)
+{
+    for (guint i = 0; values && i < values->len; i++) {
+        const char *v = g_ptr_array_index(values, i);
+        g_ptr_array_add(argv, g_strdup(v[0] == '/' ? "-C" : "--container"));
+        g_ptr_array_add(argv, g_strdup(v));
+    }
+}
+
 void bx_agent_args(const struct bx_options *o, GPtrArray *argv)
 {
     g_ptr_array_add(argv, g_strdup("-w"));
@@ -288,7 +305,11 @@ void bx_agent_args(const struct bx_options *o, GPtrArray *argv)
     }
     add_list(argv, "-p", o->pids);
     add_list(argv, "-c", o->comms);
-    add_list(argv, "-C", o->containers);
+    add_containers(argv, o->containers);
+    if (o->container_socket) {
+        g_ptr_array_add(argv, g_strdup("--container-socket"));
+        g_ptr_array_add(argv, g_strdup(o->container_socket));
+    }
     if (o->snaplen >= 0) {
         g_ptr_array_add(argv, g_strdup("-s"));
         g_ptr_array_add(argv, g_strdup_printf("%d", o->snaplen));
@@ -391,57 +412,193 @@ static int print_dlts(const char *iface)
     return BX_EXIT_OK;
 }
 
-static void print_capture_args(int *n)
+/* ------------------------------------------------------------ containers */
+
+#define CT_ARG_CALL         "--running-container"
+#define CT_CONFIG_TIMEOUT_S 3  /* local listing while Wireshark reads the dialog */
+#define CT_RELOAD_TIMEOUT_S 15 /* local listing on the dialog's reload button */
+#define CT_PKEXEC_TIMEOUT_S 60 /* ... when polkit asks for a password first */
+#define CT_MESSAGE_MAX      480
+
+/* Running containers for the dialog: the agent's listing, or why there is none. */
+struct ct_listing {
+    GString *text; /* ID12<TAB>NAME<TAB>IMAGE lines; NULL: not asked */
+    char *err;     /* why the listing failed, or NULL */
+};
+
+/* Number of the running-container selector, set while the dialog is printed. */
+static int container_arg = -1;
+
+/* Text for a {display=...} field: no braces, no control characters, bounded
+ * (never inside a UTF-8 sequence). */
+static char *dialog_text(const char *s)
 {
-    printf("arg {number=%d}{call=--syscalls}{display=System calls}{type=string}"
-           "{tooltip=Comma list of syscall names and sets (e.g. file,net,process or "
-           "open,connect); empty: all}{placeholder=all}{group=Capture}\n",
-           (*n)++);
-    printf("arg {number=%d}{call=--pid}{display=Process IDs}{type=string}"
-           "{tooltip=Only these processes and their descendants (comma list)}"
-           "{validation=^[0-9, ]*$}{group=Capture}\n",
-           (*n)++);
-    printf("arg {number=%d}{call=--comm}{display=Command names}{type=string}"
-           "{tooltip=Only threads with these command names (comma list, 15 characters "
-           "each)}{group=Capture}\n",
-           (*n)++);
-    printf("arg {number=%d}{call=--container}{display=Containers or cgroups}{type=string}"
-           "{tooltip=Only tasks in these cgroup paths or containers (id prefixes), comma "
-           "list}{group=Capture}\n",
-           (*n)++);
-    printf("arg {number=%d}{call=--snaplen}{display=Snapshot length}{type=unsigned}"
-           "{range=0,65535}{default=80}{tooltip=Bytes of I/O data kept per event}"
-           "{group=Capture}\n",
-           (*n)++);
-    printf("arg {number=%d}{call=--remote-count}{display=Event count}{type=unsigned}"
-           "{default=0}{tooltip=Stop after this many events (0: no limit)}{group=Capture}\n",
-           (*n)++);
-    printf("arg {number=%d}{call=--duration}{display=Duration (seconds)}{type=unsigned}"
-           "{default=0}{tooltip=Stop after this many seconds (0: no limit)}{group=Capture}\n",
-           (*n)++);
-    printf("arg {number=%d}{call=--ring-bytes}{display=Ring buffer bytes per CPU}"
-           "{type=unsigned}{default=0}{tooltip=A power of two; 0: the agent's default. "
-           "Raise it if the agent reports drops}{group=Capture}\n",
-           (*n)++);
+    GString *t = g_string_new(NULL);
+
+    for (; *s && (t->len < CT_MESSAGE_MAX || ((unsigned char)*s & 0xC0) == 0x80); s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '\n' || ch == '\t')
+            g_string_append_c(t, ' ');
+        else if (ch < 0x20 || ch == 0x7f)
+            continue;
+        else if (ch == '{')
+            g_string_append_c(t, '(');
+        else if (ch == '}')
+            g_string_append_c(t, ')');
+        else
+            g_string_append_c(t, (char)ch);
+    }
+    if (*s)
+        g_string_append(t, "...");
+    return g_string_free(t, FALSE);
 }
 
-static void print_debug_args(int *n)
+/* A container name or id the dialog can hand back as a value. */
+static bool valid_container_ref(const char *s)
+{
+    if (!*s || strlen(s) > 253)
+        return false;
+    for (; *s; s++) {
+        if (!g_ascii_isalnum(*s) && *s != '_' && *s != '.' && *s != '-')
+            return false;
+    }
+    return true;
+}
+
+/* One listing line "ID12<TAB>NAME<TAB>IMAGE" as a value of the selector. */
+static bool print_container_value(FILE *out, int arg, const char *line)
+{
+    char **f = g_strsplit(line, "\t", 3);
+    const char *id = f[0] ? f[0] : "", *name = id[0] && f[1] ? f[1] : "";
+    const char *image = id[0] && f[1] && f[2] ? f[2] : "";
+    const char *value = valid_container_ref(name) ? name : id;
+    char *shown = NULL, *img = NULL;
+    bool ok = valid_container_ref(value);
+
+    if (ok) {
+        img = dialog_text(image);
+        shown = g_strdup_printf("%s (%s%s%.12s)", value, img, *img ? ", " : "", id);
+        fprintf(out, "value {arg=%d}{value=%s}{display=%s}\n", arg, value, shown);
+    }
+    g_free(shown);
+    g_free(img);
+    g_strfreev(f);
+    return ok;
+}
+
+/* The selector's values: "any", then the running containers or why there are none. */
+static void print_container_values(FILE *out, int arg, const struct ct_listing *ls)
+{
+    char **lines;
+    int shown = 0;
+
+    fprintf(out, "value {arg=%d}{value=}{display=any container}{default=true}\n", arg);
+    if (!ls)
+        return;
+    if (ls->err) {
+        char *msg = dialog_text(g_str_has_prefix(ls->err, "bpfdig: ") ? ls->err + 8 : ls->err);
+        fprintf(out, "value {arg=%d}{value=}{display=(no list: %s)}\n", arg, msg);
+        g_free(msg);
+        return;
+    }
+    if (!ls->text)
+        return;
+    lines = g_strsplit(ls->text->str, "\n", -1);
+    for (char **p = lines; *p; p++) {
+        g_strchomp(*p);
+        if (**p && print_container_value(out, arg, *p))
+            shown++;
+    }
+    g_strfreev(lines);
+    if (!shown)
+        fprintf(out,
+                "value {arg=%d}{value=}{display=(no running container found, or the runtime socket "
+                "needs privileges)}\n",
+                arg);
+}
+
+static void print_container_args(FILE *out, int *n, const struct ct_listing *ls)
+{
+    container_arg = (*n)++;
+    fprintf(out,
+            "arg {number=%d}{call=" CT_ARG_CALL "}{display=Running container}"
+            "{type=selector}{reload=true}{placeholder=Reload list}"
+            "{tooltip=Only the tasks of this container. The list shows the containers running "
+            "on the capture host (bpfdig-agent --list-containers); reload it after changing "
+            "the connection or privilege settings}{group=Capture}\n",
+            container_arg);
+    print_container_values(out, container_arg, ls);
+    fprintf(out,
+            "arg {number=%d}{call=--container}{display=Other containers or cgroups}"
+            "{type=string}{tooltip=Only tasks in these containers (names or id prefixes, also "
+            "containers started later) or cgroups (paths starting with /), comma list}"
+            "{group=Capture}\n",
+            (*n)++);
+    fprintf(out,
+            "arg {number=%d}{call=--container-socket}{display=Container runtime socket}"
+            "{type=string}{placeholder=the agent's default (podman, docker)}"
+            "{tooltip=Docker-compatible API socket the agent asks for container names and "
+            "images (e.g. /run/podman/podman.sock)}{group=Capture}\n",
+            (*n)++);
+}
+
+static void print_capture_args(FILE *out, int *n, const struct ct_listing *ls)
+{
+    fprintf(out,
+            "arg {number=%d}{call=--syscalls}{display=System calls}{type=string}"
+            "{tooltip=Comma list of syscall names and sets (e.g. file,net,process or "
+            "open,connect); empty: all}{placeholder=all}{group=Capture}\n",
+            (*n)++);
+    fprintf(out,
+            "arg {number=%d}{call=--pid}{display=Process IDs}{type=string}"
+            "{tooltip=Only these processes and their descendants (comma list)}"
+            "{validation=^[0-9, ]*$}{group=Capture}\n",
+            (*n)++);
+    fprintf(out,
+            "arg {number=%d}{call=--comm}{display=Command names}{type=string}"
+            "{tooltip=Only threads with these command names (comma list, 15 characters "
+            "each)}{group=Capture}\n",
+            (*n)++);
+    print_container_args(out, n, ls);
+    fprintf(out,
+            "arg {number=%d}{call=--snaplen}{display=Snapshot length}{type=unsigned}"
+            "{range=0,65535}{default=80}{tooltip=Bytes of I/O data kept per event}"
+            "{group=Capture}\n",
+            (*n)++);
+    fprintf(out,
+            "arg {number=%d}{call=--remote-count}{display=Event count}{type=unsigned}"
+            "{default=0}{tooltip=Stop after this many events (0: no limit)}{group=Capture}\n",
+            (*n)++);
+    fprintf(out,
+            "arg {number=%d}{call=--duration}{display=Duration (seconds)}{type=unsigned}"
+            "{default=0}{tooltip=Stop after this many seconds (0: no limit)}{group=Capture}\n",
+            (*n)++);
+    fprintf(out,
+            "arg {number=%d}{call=--ring-bytes}{display=Ring buffer bytes per CPU}"
+            "{type=unsigned}{default=0}{tooltip=A power of two; 0: the agent's default. "
+            "Raise it if the agent reports drops}{group=Capture}\n",
+            (*n)++);
+}
+
+static void print_debug_args(FILE *out, int *n)
 {
     int a = (*n)++;
 
-    printf("arg {number=%d}{call=--log-level}{display=Log level}{type=selector}"
-           "{tooltip=What to log}{group=Debug}\n",
-           a);
+    fprintf(out,
+            "arg {number=%d}{call=--log-level}{display=Log level}{type=selector}"
+            "{tooltip=What to log}{group=Debug}\n",
+            a);
     for (int i = BX_LOG_ERROR; i <= BX_LOG_NOISY; i++)
-        printf("value {arg=%d}{value=%s}{display=%s}%s\n", a, level_names[i], level_names[i],
-               i == BX_LOG_WARNING ? "{default=true}" : "");
-    printf("arg {number=%d}{call=--log-file}{display=Log file}{type=fileselect}"
-           "{mustexist=false}{tooltip=Log messages to this file (passwords are never "
-           "logged)}{group=Debug}\n",
-           (*n)++);
+        fprintf(out, "value {arg=%d}{value=%s}{display=%s}%s\n", a, level_names[i], level_names[i],
+                i == BX_LOG_WARNING ? "{default=true}" : "");
+    fprintf(out,
+            "arg {number=%d}{call=--log-file}{display=Log file}{type=fileselect}"
+            "{mustexist=false}{tooltip=Log messages to this file (passwords are never "
+            "logged)}{group=Debug}\n",
+            (*n)++);
 }
 
-static int print_config(const char *iface)
+static int print_config(FILE *out, const char *iface, const struct ct_listing *ls)
 {
     int n = 0, a;
 
@@ -450,95 +607,225 @@ static int print_config(const char *iface)
         return BX_EXIT_USAGE;
     }
     if (strcmp(iface, BX_IFACE_SSH) == 0) {
-        printf("arg {number=%d}{call=--remote-host}{display=Remote SSH server address}"
-               "{type=string}{tooltip=The host name or IP address of the SSH server}"
-               "{required=true}{group=Server}\n",
-               n++);
-        printf("arg {number=%d}{call=--remote-port}{display=Remote SSH server port}"
-               "{type=unsigned}{default=22}{range=1,65535}{tooltip=The SSH port}"
-               "{group=Server}\n",
-               n++);
+        fprintf(out,
+                "arg {number=%d}{call=--remote-host}{display=Remote SSH server address}"
+                "{type=string}{tooltip=The host name or IP address of the SSH server}"
+                "{required=true}{group=Server}\n",
+                n++);
+        fprintf(out,
+                "arg {number=%d}{call=--remote-port}{display=Remote SSH server port}"
+                "{type=unsigned}{default=22}{range=1,65535}{tooltip=The SSH port}"
+                "{group=Server}\n",
+                n++);
         a = n++;
-        printf("arg {number=%d}{call=--host-key-policy}{display=Host key policy}"
-               "{type=selector}{tooltip=strict: the host key must already be in the known "
-               "hosts file; accept-new: an unknown key is added (a changed key is always "
-               "refused)}{group=Server}\n",
-               a);
-        printf("value {arg=%d}{value=strict}{display=strict (known keys only)}{default=true}\n", a);
-        printf("value {arg=%d}{value=accept-new}{display=accept new keys}\n", a);
-        printf("arg {number=%d}{call=--known-hosts}{display=Known hosts file}"
-               "{type=fileselect}{mustexist=false}{tooltip=Default: ~/.ssh/known_hosts}"
-               "{group=Server}\n",
-               n++);
-        printf("arg {number=%d}{call=--proxycommand}{display=ProxyCommand}{type=string}"
-               "{tooltip=The command to use as proxy for the SSH connection}{group=Server}\n",
-               n++);
-        printf("arg {number=%d}{call=--remote-username}{display=Remote SSH server username}"
-               "{type=string}{tooltip=The remote SSH username (default: your login name)}"
-               "{group=Authentication}\n",
-               n++);
-        printf("arg {number=%d}{call=--remote-password}{display=Remote SSH server password}"
-               "{type=password}{tooltip=The SSH password, used when keys and the agent "
-               "fail}{group=Authentication}\n",
-               n++);
-        printf("arg {number=%d}{call=--sshkey}{display=Path to SSH private key}"
-               "{type=fileselect}{tooltip=The path on this machine of the private key}"
-               "{group=Authentication}\n",
-               n++);
-        printf("arg {number=%d}{call=--sshkey-passphrase}{display=SSH key passphrase}"
-               "{type=password}{tooltip=Passphrase to unlock the SSH private key}"
-               "{group=Authentication}\n",
-               n++);
-        printf("arg {number=%d}{call=--ssh-agent}{display=Use the SSH agent}{type=boolean}"
-               "{default=true}{tooltip=Try the keys of the running ssh-agent (SSH_AUTH_SOCK)}"
-               "{group=Authentication}\n",
-               n++);
+        fprintf(out,
+                "arg {number=%d}{call=--host-key-policy}{display=Host key policy}"
+                "{type=selector}{tooltip=strict: the host key must already be in the known "
+                "hosts file; accept-new: an unknown key is added (a changed key is always "
+                "refused)}{group=Server}\n",
+                a);
+        fprintf(out,
+                "value {arg=%d}{value=strict}{display=strict (known keys only)}{default=true}\n",
+                a);
+        fprintf(out, "value {arg=%d}{value=accept-new}{display=accept new keys}\n", a);
+        fprintf(out,
+                "arg {number=%d}{call=--known-hosts}{display=Known hosts file}"
+                "{type=fileselect}{mustexist=false}{tooltip=Default: ~/.ssh/known_hosts}"
+                "{group=Server}\n",
+                n++);
+        fprintf(out,
+                "arg {number=%d}{call=--proxycommand}{display=ProxyCommand}{type=string}"
+                "{tooltip=The command to use as proxy for the SSH connection}{group=Server}\n",
+                n++);
+        fprintf(out,
+                "arg {number=%d}{call=--remote-username}{display=Remote SSH server username}"
+                "{type=string}{tooltip=The remote SSH username (default: your login name)}"
+                "{group=Authentication}\n",
+                n++);
+        fprintf(out,
+                "arg {number=%d}{call=--remote-password}{display=Remote SSH server password}"
+                "{type=password}{tooltip=The SSH password, used when keys and the agent "
+                "fail}{group=Authentication}\n",
+                n++);
+        fprintf(out,
+                "arg {number=%d}{call=--sshkey}{display=Path to SSH private key}"
+                "{type=fileselect}{tooltip=The path on this machine of the private key}"
+                "{group=Authentication}\n",
+                n++);
+        fprintf(out,
+                "arg {number=%d}{call=--sshkey-passphrase}{display=SSH key passphrase}"
+                "{type=password}{tooltip=Passphrase to unlock the SSH private key}"
+                "{group=Authentication}\n",
+                n++);
+        fprintf(out,
+                "arg {number=%d}{call=--ssh-agent}{display=Use the SSH agent}{type=boolean}"
+                "{default=true}{tooltip=Try the keys of the running ssh-agent (SSH_AUTH_SOCK)}"
+                "{group=Authentication}\n",
+                n++);
         a = n++;
-        printf("arg {number=%d}{call=--remote-priv}{display=Privilege escalation}"
-               "{type=selector}{tooltip=How the agent gets its privileges on the remote "
-               "host (sudo and doas never ask for a password)}{group=Capture}\n",
-               a);
-        printf("value {arg=%d}{value=sudo}{display=sudo -n}{default=true}\n", a);
-        printf("value {arg=%d}{value=doas}{display=doas -n}\n", a);
-        printf("value {arg=%d}{value=none}{display=none (root login or agent with "
-               "capabilities)}\n",
-               a);
+        fprintf(out,
+                "arg {number=%d}{call=--remote-priv}{display=Privilege escalation}"
+                "{type=selector}{tooltip=How the agent gets its privileges on the remote "
+                "host (sudo and doas never ask for a password)}{group=Capture}\n",
+                a);
+        fprintf(out, "value {arg=%d}{value=sudo}{display=sudo -n}{default=true}\n", a);
+        fprintf(out, "value {arg=%d}{value=doas}{display=doas -n}\n", a);
+        fprintf(out,
+                "value {arg=%d}{value=none}{display=none (root login or agent with "
+                "capabilities)}\n",
+                a);
         a = n++;
-        printf("arg {number=%d}{call=--upload-agent}{display=Upload the agent}"
-               "{type=selector}{tooltip=auto: upload it for this capture when the remote "
-               "host has no bpfdig-agent " BPFDIG_VERSION "; it is removed afterwards}"
-               "{group=Capture}\n",
-               a);
-        printf("value {arg=%d}{value=auto}{display=when missing}{default=true}\n", a);
-        printf("value {arg=%d}{value=never}{display=never}\n", a);
-        printf("value {arg=%d}{value=always}{display=always}\n", a);
-        printf("arg {number=%d}{call=--remote-agent}{display=Remote agent}{type=string}"
-               "{default=bpfdig-agent}{tooltip=Name or path of an installed agent on the "
-               "remote host}{group=Capture}\n",
-               n++);
-        printf("arg {number=%d}{call=--agent-binary}{display=Agent to upload}"
-               "{type=fileselect}{mustexist=true}{tooltip=Default: the static bpfdig-agent "
-               "installed with this extcap}{group=Capture}\n",
-               n++);
+        fprintf(out,
+                "arg {number=%d}{call=--upload-agent}{display=Upload the agent}"
+                "{type=selector}{tooltip=auto: upload it for this capture when the remote "
+                "host has no bpfdig-agent " BPFDIG_VERSION "; it is removed afterwards}"
+                "{group=Capture}\n",
+                a);
+        fprintf(out, "value {arg=%d}{value=auto}{display=when missing}{default=true}\n", a);
+        fprintf(out, "value {arg=%d}{value=never}{display=never}\n", a);
+        fprintf(out, "value {arg=%d}{value=always}{display=always}\n", a);
+        fprintf(out,
+                "arg {number=%d}{call=--remote-agent}{display=Remote agent}{type=string}"
+                "{default=bpfdig-agent}{tooltip=Name or path of an installed agent on the "
+                "remote host}{group=Capture}\n",
+                n++);
+        fprintf(out,
+                "arg {number=%d}{call=--agent-binary}{display=Agent to upload}"
+                "{type=fileselect}{mustexist=true}{tooltip=Default: the static bpfdig-agent "
+                "installed with this extcap}{group=Capture}\n",
+                n++);
     } else if (strcmp(iface, BX_IFACE_LOCAL) == 0) {
         a = n++;
-        printf("arg {number=%d}{call=--priv}{display=Privilege escalation}{type=selector}"
-               "{tooltip=none: the agent has capabilities (cmake --install sets them) or "
-               "Wireshark runs as root}{group=Capture}\n",
-               a);
-        printf("value {arg=%d}{value=none}{display=none (capabilities)}{default=true}\n", a);
-        printf("value {arg=%d}{value=sudo}{display=sudo -n}\n", a);
-        printf("value {arg=%d}{value=pkexec}{display=pkexec}\n", a);
-        printf("arg {number=%d}{call=--agent}{display=Agent}{type=fileselect}"
-               "{mustexist=true}{tooltip=Default: bpfdig-agent next to the extcap or "
-               "installed}{group=Capture}\n",
-               n++);
+        fprintf(out,
+                "arg {number=%d}{call=--priv}{display=Privilege escalation}{type=selector}"
+                "{tooltip=none: the agent has capabilities (cmake --install sets them) or "
+                "Wireshark runs as root}{group=Capture}\n",
+                a);
+        fprintf(out, "value {arg=%d}{value=none}{display=none (capabilities)}{default=true}\n", a);
+        fprintf(out, "value {arg=%d}{value=sudo}{display=sudo -n}\n", a);
+        fprintf(out, "value {arg=%d}{value=pkexec}{display=pkexec}\n", a);
+        fprintf(out,
+                "arg {number=%d}{call=--agent}{display=Agent}{type=fileselect}"
+                "{mustexist=true}{tooltip=Default: bpfdig-agent next to the extcap or "
+                "installed}{group=Capture}\n",
+                n++);
     } else {
         fprintf(stderr, "bpfdig: unknown interface '%s'\n", iface);
         return BX_EXIT_USAGE;
     }
-    print_capture_args(&n);
-    print_debug_args(&n);
+    print_capture_args(out, &n, ls);
+    print_debug_args(out, &n);
+    return BX_EXIT_OK;
+}
+
+/* ------------------------------------------------------------ container list */
+
+/* Who prints the reload answer: 0 nobody yet, 1 the listing, 2 the watchdog. */
+static int ct_printer;
+
+struct ct_watchdog {
+    int arg;
+    unsigned seconds;
+};
+
+/* A listing that hangs would freeze Wireshark's dialog: answer without it. */
+static void *ct_watchdog_main(void *p)
+{
+    const struct ct_watchdog *w = p;
+    char *msg = g_strdup_printf("no answer within %u s", w->seconds);
+    struct ct_listing ls = {.err = msg};
+
+    g_usleep((gulong)w->seconds * G_USEC_PER_SEC);
+    if (!g_atomic_int_compare_and_exchange(&ct_printer, 0, 2)) {
+        g_free(msg);
+        return NULL;
+    }
+    fprintf(stderr, "bpfdig: listing the containers: %s\n", msg);
+    print_container_values(stdout, w->arg, &ls);
+    fflush(stdout);
+    _exit(BX_EXIT_OK);
+}
+
+static void ct_start_watchdog(int arg, unsigned seconds)
+{
+    static struct ct_watchdog w;
+    pthread_t tid;
+
+    w.arg = arg;
+    w.seconds = seconds;
+    if (pthread_create(&tid, NULL, ct_watchdog_main, &w) == 0)
+        pthread_detach(tid);
+}
+
+/* Lists the containers of the capture host (this one or the SSH server). */
+static void ct_list(struct bx_options *o, unsigned local_timeout_s, struct ct_listing *ls)
+{
+    int rc;
+
+    ls->text = g_string_new(NULL);
+    ls->err = NULL;
+    if (o->iface && !strcmp(o->iface, BX_IFACE_SSH))
+        rc = bx_list_containers_ssh(o, ls->text, &ls->err);
+    else
+        rc = bx_list_containers_local(o, local_timeout_s, ls->text, &ls->err);
+    if (rc && !ls->err)
+        ls->err = g_strdup("the listing failed");
+    bx_log(BX_LOG_INFO, "container listing: %s", ls->err ? ls->err : ls->text->str);
+}
+
+static void ct_free(struct ct_listing *ls)
+{
+    if (ls->text)
+        g_string_free(ls->text, TRUE);
+    g_free(ls->err);
+}
+
+/* --extcap-config: the local dialog offers the containers running now. */
+static int config(struct bx_options *o)
+{
+    struct ct_listing ls = {0};
+    int rc;
+
+    if (o->iface && !strcmp(o->iface, BX_IFACE_LOCAL))
+        ct_list(o, CT_CONFIG_TIMEOUT_S, &ls);
+    rc = print_config(stdout, o->iface, &ls);
+    ct_free(&ls);
+    return rc;
+}
+
+/*
+ * --extcap-config --extcap-reload-option NAME: the values of one selector,
+ * computed with the dialog's current settings (Wireshark passes them all, as
+ * on a capture). Only the running-container list reloads.
+ */
+static int reload_option(struct bx_options *o, const char *option)
+{
+    const char *name = g_str_has_prefix(option, "--") ? option + 2 : option;
+    FILE *null = fopen("/dev/null", "w");
+    struct ct_listing ls = {0};
+    bool pkexec = o->escalation && !strcmp(o->escalation, "pkexec");
+    unsigned local = pkexec ? CT_PKEXEC_TIMEOUT_S : CT_RELOAD_TIMEOUT_S;
+    int rc;
+
+    if (!null)
+        return BX_EXIT_FAIL;
+    rc = print_config(null, o->iface, NULL); /* numbers the arguments */
+    fclose(null);
+    if (rc != BX_EXIT_OK)
+        return rc;
+    if (strcmp(name, CT_ARG_CALL + 2) != 0) {
+        bx_log(BX_LOG_INFO, "nothing to reload for '%s'", option);
+        return BX_EXIT_OK;
+    }
+    ct_start_watchdog(container_arg,
+                      strcmp(o->iface, BX_IFACE_SSH) ? local + 5 : o->connect_timeout + 60);
+    ct_list(o, local, &ls);
+    if (!g_atomic_int_compare_and_exchange(&ct_printer, 0, 1)) {
+        for (;;)
+            pause(); /* the watchdog answers and exits */
+    }
+    print_container_values(stdout, container_arg, &ls);
+    ct_free(&ls);
     return BX_EXIT_OK;
 }
 
@@ -566,7 +853,8 @@ static bool valid_pid(const char *s)
 /*
  * Capture filter: terms joined by spaces, "and" or "&&"; all apply.
  *   proc.name=NAME (comm=), proc.pid=PID (pid=), container.id=ID (container=,
- *   cgroup=), evt.type=LIST (syscalls=); "==" works as "=", values may be quoted.
+ *   cgroup=), container.name=NAME, evt.type=LIST (syscalls=); "==" works as "=",
+ *   values may be quoted.
  * Returns NULL when valid, else the error (first line shown by Wireshark).
  */
 static char *parse_capture_filter(const char *filter, struct bx_options *o)
@@ -596,7 +884,7 @@ static char *parse_capture_filter(const char *filter, struct bx_options *o)
         eq = strchr(*t, '=');
         if (!eq || eq == *t) {
             err = g_strdup_printf("bad term '%s': use proc.name=NAME, proc.pid=PID, "
-                                  "container.id=ID or evt.type=LIST",
+                                  "container.id=ID, container.name=NAME or evt.type=LIST",
                                   *t);
             break;
         }
@@ -626,13 +914,20 @@ static char *parse_capture_filter(const char *filter, struct bx_options *o)
         } else if (!strcmp(key, "container.id") || !strcmp(key, "container") ||
                    !strcmp(key, "cgroup")) {
             g_ptr_array_add(o->containers, g_strdup(val));
+        } else if (!strcmp(key, "container.name")) {
+            if (val[0] == '/')
+                err = g_strdup_printf("container.name '%s' is a cgroup path: use "
+                                      "container.id=PATH",
+                                      val);
+            else
+                g_ptr_array_add(o->containers, g_strdup(val));
         } else if (!strcmp(key, "evt.type") || !strcmp(key, "syscalls")) {
             char *all = o->syscalls ? g_strconcat(o->syscalls, ",", val, NULL) : g_strdup(val);
             g_free(o->syscalls);
             o->syscalls = all;
         } else {
             err = g_strdup_printf("unknown field '%s': a bpfdig capture filter knows proc.name, "
-                                  "proc.pid, container.id and evt.type",
+                                  "proc.pid, container.id, container.name and evt.type",
                                   key);
         }
         g_free(key);
@@ -678,6 +973,9 @@ enum {
     OPT_PID,
     OPT_COMM,
     OPT_CONTAINER,
+    OPT_RUNNING_CONTAINER,
+    OPT_CONTAINER_SOCKET,
+    OPT_RELOAD,
     OPT_SNAPLEN,
     OPT_COUNT,
     OPT_DURATION,
@@ -719,6 +1017,9 @@ static const struct option longopts[] = {
     {"pid", required_argument, NULL, OPT_PID},
     {"comm", required_argument, NULL, OPT_COMM},
     {"container", required_argument, NULL, OPT_CONTAINER},
+    {"running-container", required_argument, NULL, OPT_RUNNING_CONTAINER},
+    {"container-socket", required_argument, NULL, OPT_CONTAINER_SOCKET},
+    {"extcap-reload-option", required_argument, NULL, OPT_RELOAD},
     {"snaplen", required_argument, NULL, OPT_SNAPLEN},
     {"remote-count", required_argument, NULL, OPT_COUNT},
     {"count", required_argument, NULL, OPT_COUNT},
@@ -734,6 +1035,8 @@ static void usage(const char *prog)
            "Usage:\n"
            "  %s --extcap-interfaces\n"
            "  %s --extcap-interface=bpfdig-ssh --extcap-config\n"
+           "  %s --extcap-interface=bpfdig-ssh --extcap-config "
+           "--extcap-reload-option running-container [SSH options]\n"
            "  %s --extcap-interface=bpfdig-ssh --remote-host HOST --capture --fifo FILE\n"
            "  %s --extcap-interface=bpfdig --capture --fifo FILE\n"
            "\n"
@@ -745,13 +1048,15 @@ static void usage(const char *prog)
            "  --connect-timeout SECONDS --remote-priv sudo|doas|none (--remote-sudo)\n"
            "  --remote-agent NAME|PATH --upload-agent auto|never|always --agent-binary FILE\n"
            "Local (bpfdig): --priv none|sudo|pkexec --agent FILE\n"
-           "Capture: --syscalls LIST --pid LIST --comm LIST --container LIST --snaplen N\n"
-           "  --remote-count N (--count) --duration SECONDS --ring-bytes N\n"
-           "Capture filter: proc.name=NAME proc.pid=PID container.id=ID evt.type=LIST,\n"
-           "  joined by spaces or 'and'.\n"
+           "Capture: --syscalls LIST --pid LIST --comm LIST --snaplen N\n"
+           "  --container LIST (names, id prefixes; /cgroup/paths) --running-container NAME\n"
+           "  --container-socket PATH --remote-count N (--count) --duration SECONDS\n"
+           "  --ring-bytes N\n"
+           "Capture filter: proc.name=NAME proc.pid=PID container.id=ID container.name=NAME\n"
+           "  evt.type=LIST, joined by spaces or 'and'.\n"
            "Debug: --log-level error|warning|message|info|debug|noisy --log-file FILE\n"
            "Help: %s\n",
-           BPFDIG_VERSION, prog, prog, prog, prog, BX_HELP_URL);
+           BPFDIG_VERSION, prog, prog, prog, prog, prog, BX_HELP_URL);
 }
 
 static int parse_u64_opt(const char *name, const char *s, uint64_t max, uint64_t *out)
@@ -823,6 +1128,7 @@ static void free_options(struct bx_options *o)
     g_ptr_array_free(o->pids, TRUE);
     g_ptr_array_free(o->comms, TRUE);
     g_ptr_array_free(o->containers, TRUE);
+    g_free(o->container_socket);
     g_free(o->log_file);
 }
 
@@ -884,6 +1190,7 @@ int main(int argc, char **argv)
     struct bx_options o;
     bool do_interfaces = false, do_dlts = false, do_config = false, do_capture = false;
     bool filter_given = false;
+    char *reload = NULL;
     uint64_t v;
     int c, rc;
 
@@ -1067,7 +1374,14 @@ int main(int argc, char **argv)
             split_list(o.comms, optarg);
             break;
         case OPT_CONTAINER:
+        case OPT_RUNNING_CONTAINER:
             split_list(o.containers, optarg);
+            break;
+        case OPT_CONTAINER_SOCKET:
+            set_str(&o.container_socket, optarg);
+            break;
+        case OPT_RELOAD:
+            set_str(&reload, optarg);
             break;
         case OPT_SNAPLEN:
             if (parse_u64_opt("snaplen", optarg, 65535, &v)) {
@@ -1121,8 +1435,10 @@ int main(int argc, char **argv)
         rc = BX_EXIT_OK;
     } else if (do_dlts) {
         rc = print_dlts(o.iface);
+    } else if (do_config && reload) {
+        rc = reload_option(&o, reload);
     } else if (do_config) {
-        rc = print_config(o.iface);
+        rc = config(&o);
     } else if (filter_given && !do_capture) {
         /* validation: empty output = valid, else the first line is the error */
         char *err = o.capture_filter ? parse_capture_filter(o.capture_filter, &o) : NULL;
@@ -1155,6 +1471,7 @@ int main(int argc, char **argv)
     }
     if (log_file)
         fclose(log_file);
+    g_free(reload);
     free_options(&o);
     return rc;
 }

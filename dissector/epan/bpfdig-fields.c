@@ -76,8 +76,11 @@ static int hf_container_image = -1;
 static int hf_container_image_id = -1;
 static int hf_container_type = -1;
 static int hf_container_privileged = -1;
+static int hf_container_labels = -1;
+static int hf_container_label = -1;
 static int hf_k8s_pod_name = -1;
 static int hf_k8s_ns_name = -1;
+static int hf_k8s_pod_uid = -1;
 
 /*
  * Address fields. Wireshark 4.0 filters one name with one type, so fd.sip is
@@ -288,6 +291,27 @@ static void add_user_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_fie
     add_i64(t, hf_user_loginuid, tvb, th->loginuid == NO_LOGINUID ? -1 : (int64_t)th->loginuid);
 }
 
+/*
+ * container.labels: all labels as sysdig shows them ("k1:v1, k2:v2");
+ * container.label: one "key=value" occurrence per label, the filterable form
+ * of falco's container.label.<key> (a field name cannot carry the key).
+ */
+static void add_label_fields(proto_tree *t, tvbuff_t *tvb, const struct sk_container *c)
+{
+    const char *p = c->label_list, *end = p ? p + c->label_list_len : p;
+
+    if (has_nonempty_text(c->labels))
+        add_str(t, hf_container_labels, tvb, c->labels);
+    if (!p || !bpfdig_want(t, hf_container_label))
+        return;
+    while (p < end) {
+        size_t n = strnlen(p, (size_t)(end - p));
+        if (n)
+            add_str(t, hf_container_label, tvb, p);
+        p += n + 1;
+    }
+}
+
 static void add_container_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_container *c)
 {
     proto_tree *t = add_subtree(tree, tvb, ett_container, "Container: %s", c ? c->id : "host");
@@ -307,10 +331,13 @@ static void add_container_fields(proto_tree *tree, tvbuff_t *tvb, const struct s
         add_str(t, hf_container_type, tvb, c->type);
     if (c->privileged >= 0)
         add_bool(t, hf_container_privileged, tvb, c->privileged != 0);
+    add_label_fields(t, tvb, c);
     if (has_nonempty_text(c->k8s_pod_name))
         add_str(t, hf_k8s_pod_name, tvb, c->k8s_pod_name);
     if (has_nonempty_text(c->k8s_ns_name))
         add_str(t, hf_k8s_ns_name, tvb, c->k8s_ns_name);
+    if (has_nonempty_text(c->k8s_pod_uid))
+        add_str(t, hf_k8s_pod_uid, tvb, c->k8s_pod_uid);
 }
 
 /* ------------------------------------------------------------ fd */
@@ -611,11 +638,22 @@ void bpfdig_register_state_fields(int proto)
         {&hf_container_privileged,
          {"Privileged", "container.privileged", FT_BOOLEAN, BASE_NONE, NULL, 0,
           "The container runs privileged", HFILL}},
+        {&hf_container_labels,
+         {"Container labels", "container.labels", FT_STRING, BASE_NONE, NULL, 0,
+          "All labels of the container, \"key:value, key:value\" (as sysdig shows them)", HFILL}},
+        {&hf_container_label,
+         {"Container label", "container.label", FT_STRING, BASE_NONE, NULL, 0,
+          "One label as \"key=value\", one occurrence per label (falco's "
+          "container.label.<key>: container.label == \"key=value\")",
+          HFILL}},
         {&hf_k8s_pod_name,
          {"Pod name", "k8s.pod.name", FT_STRING, BASE_NONE, NULL, 0, "Kubernetes pod name", HFILL}},
         {&hf_k8s_ns_name,
          {"Namespace", "k8s.ns.name", FT_STRING, BASE_NONE, NULL, 0, "Kubernetes namespace",
           HFILL}},
+        {&hf_k8s_pod_uid,
+         {"Pod UID", "k8s.pod.uid", FT_STRING, BASE_NONE, NULL, 0,
+          "Kubernetes pod UID (label io.kubernetes.pod.uid)", HFILL}},
     };
     static int *ett[] = {&ett_proc, &ett_ancestors, &ett_user, &ett_fd, &ett_container};
 

@@ -363,9 +363,16 @@ struct labels_ctx {
 static void labels_append(struct sk_container_meta *m, const char *key, const char *val)
 {
     size_t used = strlen(m->labels);
+    size_t entry = strlen(key) + 1 + strlen(val) + 1;
+
     if (used + 1 < sizeof(m->labels))
         snprintf(m->labels + used, sizeof(m->labels) - used, "%s%s:%s", used ? ", " : "", key,
                  val);
+    /* whole entries only: a cut "key=value" would name another value */
+    if (m->label_list_len + entry <= sizeof(m->label_list)) {
+        snprintf(m->label_list + m->label_list_len, entry, "%s=%s", key, val);
+        m->label_list_len += entry;
+    }
     if (strcmp(key, "io.kubernetes.pod.name") == 0)
         copy_str(m->k8s_pod_name, sizeof(m->k8s_pod_name), val);
     else if (strcmp(key, "io.kubernetes.pod.namespace") == 0)

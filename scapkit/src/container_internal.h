@@ -14,6 +14,8 @@ struct sk_container_meta {
     char image_id[128];
     char type[32];
     char labels[2048];
+    char label_list[2048]; /* "key=value" entries, each NUL-terminated */
+    size_t label_list_len;
     char k8s_pod_name[256], k8s_ns_name[256], k8s_pod_uid[64];
     int privileged;
 };

@@ -262,6 +262,8 @@ const struct sk_container *st_container(struct sk_state *st, const char *id, con
     nc->k8s_pod_name = nc->k8s_ns_name = nc->k8s_pod_uid = "";
     nc->type = st_intern_cstr(st, runtime ? runtime : "");
     nc->privileged = -1;
+    nc->label_list = "";
+    nc->label_list_len = 0;
     sk_imap_put(&st->containers, container_key(id), nc);
     return nc;
 }
@@ -290,6 +292,10 @@ void st_container_update(struct sk_state *st, const struct sk_container_meta *m)
         nc->type = st_intern_cstr(st, m->type);
     if (m->labels[0])
         nc->labels = st_intern_cstr(st, m->labels);
+    if (m->label_list_len) {
+        nc->label_list = st_blob(st, m->label_list, m->label_list_len);
+        nc->label_list_len = nc->label_list[0] ? (uint32_t)m->label_list_len : 0;
+    }
     if (m->k8s_pod_name[0])
         nc->k8s_pod_name = st_intern_cstr(st, m->k8s_pod_name);
     if (m->k8s_ns_name[0])
@@ -1137,6 +1143,8 @@ struct sk_state *sk_state_new(void)
     host->image = host->image_id = host->type = host->labels = "";
     host->k8s_pod_name = host->k8s_ns_name = host->k8s_pod_uid = "";
     host->privileged = -1;
+    host->label_list = "";
+    host->label_list_len = 0;
     st->host = host;
     st->fresh_section = true;
     init_param_index(st);

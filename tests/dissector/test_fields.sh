@@ -30,7 +30,8 @@ EXPECTED=(
     fd.l4proto:FT_STRING fd.sockfamily:FT_STRING fd.is_server:FT_BOOLEAN
     container.id:FT_STRING container.name:FT_STRING container.image:FT_STRING
     container.image.id:FT_STRING container.type:FT_STRING container.privileged:FT_BOOLEAN
-    k8s.pod.name:FT_STRING k8s.ns.name:FT_STRING
+    container.labels:FT_STRING container.label:FT_STRING
+    k8s.pod.name:FT_STRING k8s.ns.name:FT_STRING k8s.pod.uid:FT_STRING
     scap.block_type:FT_UINT32 scap.block_len:FT_UINT32
 )
 

@@ -14,6 +14,9 @@
 #     clear errors;
 #   * the connection cut mid-capture (sshd child killed) ends with an error and
 #     the events already received stay readable;
+#   * the dialog's container list (--extcap-reload-option running-container):
+#     connection, host key, key and sudo failures answer with an entry saying
+#     why, the uploaded agent is removed afterwards;
 #   * after every stop: no agent process, no BPF program, no uploaded file.
 #
 # Usage: test_ssh.sh EXTCAP AGENT WORKLOAD WIRETAP_PLUGIN EPAN_PLUGIN CHECKS_PY
@@ -164,6 +167,37 @@ sx_remote_clean "$N"
 ext --remote-username "$U" --sshkey "$tmp/sshd/$U.key" --known-hosts "$KH" --upload-agent never \
     --remote-agent bpfdig-agent-missing --capture --fifo "$tmp/never.out" 2>"$tmp/never.err"
 expect_error never $? "has no bpfdig-agent" "--upload-agent never"
+
+# ---------------------------------------------------------------- container list (reload)
+# reload NAME USER KEY ARGS...: the dialog's reload of the container list
+reload() {
+    local name=$1 user=$2 key=$3
+    shift 3
+    ext --extcap-config --extcap-reload-option running-container --remote-username "$user" \
+        --sshkey "$key" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+    local rc=$?
+    [[ $rc -eq 0 ]] || t_fail "$name: reload exit status $rc"
+    grep -v '^value {arg=[0-9]*}{value=[^{}]*}{display=[^{}]*}\({default=true}\)\?$' "$tmp/$name.out" |
+        grep -q . && t_fail "$name: not only value lines: $(cat "$tmp/$name.out")"
+    t_log "$name: $(grep -v '{default=true}' "$tmp/$name.out" | head -2 | cut -c1-200 | tr '\n' ' ')"
+}
+reload ls-unknown "$U" "$tmp/sshd/$U.key" --known-hosts "$tmp/empty_known_hosts"
+grep -qF "(no list: the host key of [127.0.0.1]:$SX_PORT is unknown" "$tmp/ls-unknown.out" ||
+    t_fail "ls-unknown: $(cat "$tmp/ls-unknown.out")"
+reload ls-wrongkey "$U" "$tmp/wrongkey" --known-hosts "$KH"
+grep -qF "(no list: authentication as '$U'" "$tmp/ls-wrongkey.out" ||
+    t_fail "ls-wrongkey: $(cat "$tmp/ls-wrongkey.out")"
+reload ls-nosudo "$N" "$tmp/sshd/$N.key" --known-hosts "$KH" --upload-agent always
+grep -qF "(no list: sudo -n refused to run the agent on $N@127.0.0.1:$SX_PORT" "$tmp/ls-nosudo.out" ||
+    t_fail "ls-nosudo: $(cat "$tmp/ls-nosudo.out")"
+sx_remote_clean "$N"
+reload ls-ok "$U" "$tmp/sshd/$U.key" --known-hosts "$KH" --upload-agent always
+if "$AGENT" --help 2>&1 | grep -q -- --list-containers; then
+    grep -q '(no list' "$tmp/ls-ok.out" && t_fail "ls-ok: the listing failed: $(cat "$tmp/ls-ok.out")"
+else
+    t_log "note: $AGENT has no --list-containers yet: the listing itself is not checked"
+fi
+sx_remote_clean "$U"
 
 # ---------------------------------------------------------------- accept-new
 cp "$tmp/empty_known_hosts" "$tmp/new_known_hosts"

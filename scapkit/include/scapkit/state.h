@@ -34,6 +34,8 @@ struct sk_container {
     const char *k8s_pod_name, *k8s_ns_name, *k8s_pod_uid;
     int privileged;       /* 1, 0, -1 unknown */
     uint32_t generation;  /* bumps when metadata arrives */
+    const char *label_list;  /* "key=value" entries, each NUL-terminated ("" when none) */
+    uint32_t label_list_len; /* bytes of label_list, the NULs included */
 };
 
 struct sk_thread {
