@@ -28,6 +28,9 @@ const volatile bdp_u32 g_ncomms;
 const volatile bdp_u64 g_comms[BDP_MAX_COMMS][2];
 const volatile bdp_u32 g_ncgroups;
 const volatile struct bdp_cgroup_sel g_cgroups[BDP_MAX_CGROUPS];
+/* 1: also keep tasks in a cgroup of bd_cgroup_ids (on hierarchy g_cg_ids_ssid) */
+const volatile bdp_u8 g_cg_ids;
+const volatile bdp_s32 g_cg_ids_ssid;
 
 /* x86_64 numbers used by the probe itself */
 #define NR_CLONE    56
@@ -81,6 +84,18 @@ struct {
     __type(key, __u32);
     __type(value, __u8);
 } bd_pids SEC(".maps");
+
+/*
+ * Cgroups selected while the capture runs (--container: containers that
+ * start later): kernfs ids on the hierarchy g_cg_ids_ssid, filled by the
+ * agent. A task is kept when its cgroup or an ancestor is in the map.
+ */
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, BDP_MAX_CG_IDS);
+    __type(key, __u64);
+    __type(value, __u8);
+} bd_cgroup_ids SEC(".maps");
 
 /* --------------------------------------------------------------- helpers */
 
@@ -654,14 +669,41 @@ static __always_inline __u64 cgroup_id_v1(struct task_struct *task, int ssid)
     return BPF_CORE_READ(task, cgroups, subsys[ssid & 15], cgroup, kn, id);
 }
 
+/* The task's cgroup or an ancestor (8 levels) is in bd_cgroup_ids. */
+static __always_inline bool cgroup_id_kept(struct task_struct *task)
+{
+    struct kernfs_node *kn;
+
+    if (g_cg_ids_ssid < 0)
+        kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+    else
+        kn = BPF_CORE_READ(task, cgroups, subsys[g_cg_ids_ssid & 15], cgroup, kn);
+    for (int d = 0; d < 8 && kn; d++) {
+        __u64 id = BPF_CORE_READ(kn, id);
+
+        if (bpf_map_lookup_elem(&bd_cgroup_ids, &id))
+            return true;
+        kn = kn_parent(kn);
+    }
+    return false;
+}
+
+/*
+ * g_ncgroups > 0 turns the cgroup filter on. An entry with id 0 matches
+ * nothing: it stands alone when only bd_cgroup_ids selects (g_cg_ids).
+ */
 static __always_inline bool cgroup_kept(struct task_struct *task)
 {
+    if (g_cg_ids && cgroup_id_kept(task))
+        return true;
     for (int i = 0; i < BDP_MAX_CGROUPS; i++) {
         struct kernfs_node *kn;
         int ssid;
 
         if (i >= g_ncgroups)
             break;
+        if (!g_cgroups[i].id)
+            continue;
         ssid = g_cgroups[i].ssid;
         if (ssid < 0) {
             if (bpf_get_current_cgroup_id() == g_cgroups[i].id)
@@ -716,6 +758,52 @@ static __always_inline bool excluded(__u32 tgid)
     return false;
 }
 
+/*
+ * A narrow syscall set, matched without touching memory: each slot is one
+ * `if nr != imm` instruction whose immediate (BDP_FAST_MAGIC + slot in the
+ * object file) the agent replaces with a syscall number, or with -1 for an
+ * unused slot, before load (remote-agent/probe.c, patch_fast_set). The asm
+ * keeps the compiler from merging the slots into a range or table.
+ */
+#define FAST_SLOT(k)                                                                              \
+    asm volatile("if %[n] != %[imm] goto +1\n\t%[hit] = 1"                                      \
+                 : [hit] "+r"(hit)                                                                \
+                 : [n] "r"(nr64), [imm] "i"(BDP_FAST_MAGIC + (k)))
+
+_Static_assert(BDP_MAX_FAST == 16, "one FAST_SLOT per slot");
+
+/* 1 when the agent patched the slots in (an immediate too: no load of .rodata) */
+static __always_inline bool fast_set_used(void)
+{
+    __u64 on;
+
+    asm volatile("%[on] = %[imm]" : [on] "=r"(on) : [imm] "i"(BDP_FAST_SWITCH));
+    return on == 1;
+}
+
+static __always_inline bool fast_wanted(__u32 nr)
+{
+    __u64 nr64 = nr, hit = 0;
+
+    FAST_SLOT(0);
+    FAST_SLOT(1);
+    FAST_SLOT(2);
+    FAST_SLOT(3);
+    FAST_SLOT(4);
+    FAST_SLOT(5);
+    FAST_SLOT(6);
+    FAST_SLOT(7);
+    FAST_SLOT(8);
+    FAST_SLOT(9);
+    FAST_SLOT(10);
+    FAST_SLOT(11);
+    FAST_SLOT(12);
+    FAST_SLOT(13);
+    FAST_SLOT(14);
+    FAST_SLOT(15);
+    return hit != 0;
+}
+
 /* ---------------------------------------------------------------- programs */
 
 SEC("tp_btf/sys_exit")
@@ -732,8 +820,10 @@ int BPF_PROG(bpfdig_sys_exit, struct pt_regs *regs, long ret)
     nr = (__u32)regs->orig_ax;
     if (nr >= BDP_NR_SYSCALLS)
         return 0;
-    want = g_syscalls[nr];
-    if (!want && !(g_pid_filter && is_clone(nr)))
+    /* the index is masked too: some compilers bound-check a copy of nr */
+    nr &= BDP_NR_SYSCALLS - 1;
+    want = fast_set_used() ? fast_wanted(nr) : g_syscalls[nr];
+    if (!want && !(is_clone(nr) && g_pid_filter))
         return 0;
     pidtgid = bpf_get_current_pid_tgid();
     tgid = pidtgid >> 32;

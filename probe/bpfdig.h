@@ -32,7 +32,14 @@ typedef __s32 bdp_s32;
 #define BDP_MAX_PIDS    64
 #define BDP_MAX_COMMS   16
 #define BDP_MAX_CGROUPS 16
+#define BDP_MAX_CG_IDS  4096 /* bd_cgroup_ids: containers selected at run time */
 #define BDP_MAX_EXCLUDE 16 /* processes never captured besides the agent */
+/* Syscall sets of up to BDP_MAX_FAST numbers are matched against immediates the
+ * agent writes into the program before load, in place of the placeholders
+ * BDP_FAST_MAGIC + slot: a filtered-out syscall then costs no memory access. */
+#define BDP_MAX_FAST 16
+#define BDP_FAST_MAGIC 0x0bd0fa50
+#define BDP_FAST_SWITCH (BDP_FAST_MAGIC + BDP_MAX_FAST) /* 0: table, 1: immediates */
 #define BDP_COMM_LEN    16
 
 /* Scratch space per CPU; a record never exceeds BDP_REC_MAX. */

@@ -6,6 +6,7 @@
  *   probe.c     loads/attaches the eBPF probe, drains the per-CPU rings and
  *   convert.c   turns each raw probe record into a scap event (libs 0.22.2 layout)
  *   snapshot.c  writes the start-of-capture state blocks (MI, IL, UL, PL, FDL)
+ *   ctr_*.c     container metadata events and the --container filter (containers.h)
  */
 #ifndef BPFDIG_AGENT_H
 #define BPFDIG_AGENT_H
@@ -41,6 +42,12 @@ struct bd_filter {
     char cgroups[BD_MAX_CGROUPS][256];   /* keep only tasks in these cgroups (path */
     int ncgroups;                        /* under a hierarchy, or container id prefix) */
     size_t ring_bytes;                   /* per CPU ring size, power of two */
+    /* --container: cgroups (kernfs ids on one hierarchy) selected at start and
+     * added while the capture runs (bd_probe_cgroup_ids_fd) */
+    bool cg_ids;
+    int cg_ids_ssid;                     /* -1 = cgroup v2 */
+    const uint64_t *cg_ids_seed;
+    int ncg_ids_seed;
 };
 
 /* ------------------------------------------------------------ event path */
@@ -74,6 +81,10 @@ int bd_probe_open(struct bd_probe **out, const struct bd_filter *f, char *err, s
  */
 int bd_probe_poll(struct bd_probe *p, int timeout_ms, bd_event_fn fn, void *ud);
 void bd_probe_get_stats(struct bd_probe *p, struct bd_probe_stats *s);
+/* The map of cgroup ids the container filter may add to while capturing. */
+int bd_probe_cgroup_ids_fd(struct bd_probe *p);
+/* The hierarchy that map is keyed on: its mount point and ssid (-1 = v2). */
+int bd_cgroup_ids_hierarchy(char *root, size_t len, int *ssid);
 /* Detaches every program and frees every map; safe with NULL. */
 void bd_probe_close(struct bd_probe *p);
 

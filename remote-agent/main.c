@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "containers.h"
 #include "syscall_sets.h"
 
 #define POLL_MS 10
@@ -37,6 +38,13 @@ struct options {
     uint64_t max_events; /* -n, 0 = unlimited */
     double max_seconds;  /* -M, 0 = unlimited */
     struct bd_filter filter;
+    bool verbose;
+    bool list_containers; /* --list-containers, then exit */
+    bool no_container_api;
+    char sockets[BD_CTR_MAX_SOCKETS][256]; /* --container-socket, else the defaults */
+    int nsockets;
+    char containers[BD_CTR_MAX_SELECT][256]; /* --container NAME|ID */
+    int ncontainers;
 };
 
 /* Events received but not yet written: merged by timestamp before writing. */
@@ -60,6 +68,11 @@ struct capture {
     struct options *opt;
     struct sk_writer *writer;
     struct bd_probe *probe;
+    struct bd_cmeta *cmeta;     /* container metadata worker (NULL: no API) */
+    struct bd_cfilter *cfilter; /* --container */
+    uint64_t start_ns;          /* before the probe attached: the initial container events */
+    uint64_t last_written_ts;
+    uint64_t container_events;
     struct reorder_queue queue;
     uint64_t events_written;
     uint64_t bytes_written;
@@ -100,9 +113,20 @@ static void usage(FILE *out)
             "      --exclude-pid PID   never capture this process (repeatable)\n"
             "      --exclude-ancestors never capture the agent's parent chain (its SSH\n"
             "                          session, sudo, shell): what streams the capture\n"
+            "      --container NAME|ID keep only this container (name, or id prefix of 3+ hex\n"
+            "                          digits), including one started later (repeatable, or\n"
+            "                          a comma list)\n"
             "  -b, --buffer-size N     per-CPU ring buffer bytes, a power of two (default %u)\n"
+            "Containers (names, images, labels from the runtime's Docker-compatible API):\n"
+            "      --container-socket PATH  API socket to ask (repeatable; default\n"
+            "                          /var/run/docker.sock, /run/podman/podman.sock and\n"
+            "                          $XDG_RUNTIME_DIR/podman/podman.sock)\n"
+            "      --no-container-api  no API lookups (container ids still come from cgroups)\n"
+            "      --list-containers   print the running containers (ID, NAME, IMAGE, tab\n"
+            "                          separated), then exit\n"
             "Other:\n"
             "      --check             check privileges and kernel support, then exit\n"
+            "  -v, --verbose           more messages (container lookups)\n"
             "  -q, --quiet             no summary on standard error\n"
             "  -h, --help              this help\n"
             "  -V, --version           version\n"
@@ -189,9 +213,34 @@ static void exclude_ancestors(struct bd_filter *f)
         f->exclude[f->nexclude++] = p;
 }
 
+/* --container NAME|ID[,NAME|ID...] */
+static int add_containers(struct options *o, const char *arg)
+{
+    char buf[1024], *save = NULL;
+
+    if (strlen(arg) >= sizeof(buf))
+        return -1;
+    snprintf(buf, sizeof(buf), "%s", arg);
+    for (char *v = strtok_r(buf, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+        if (o->ncontainers >= BD_CTR_MAX_SELECT || !v[0] || strlen(v) >= sizeof(o->containers[0]))
+            return -1;
+        snprintf(o->containers[o->ncontainers++], sizeof(o->containers[0]), "%s", v);
+    }
+    return o->ncontainers ? 0 : -1;
+}
+
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    enum { OPT_CHECK = 256, OPT_NO_PROCEXIT, OPT_EXCLUDE_PID, OPT_EXCLUDE_ANCESTORS };
+    enum {
+        OPT_CHECK = 256,
+        OPT_NO_PROCEXIT,
+        OPT_EXCLUDE_PID,
+        OPT_EXCLUDE_ANCESTORS,
+        OPT_CONTAINER,
+        OPT_CONTAINER_SOCKET,
+        OPT_NO_CONTAINER_API,
+        OPT_LIST_CONTAINERS,
+    };
     static const struct option longopts[] = {
         {"write", required_argument, NULL, 'w'},
         {"compress", no_argument, NULL, 'z'},
@@ -205,6 +254,11 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"no-procexit", no_argument, NULL, OPT_NO_PROCEXIT},
         {"exclude-pid", required_argument, NULL, OPT_EXCLUDE_PID},
         {"exclude-ancestors", no_argument, NULL, OPT_EXCLUDE_ANCESTORS},
+        {"container", required_argument, NULL, OPT_CONTAINER},
+        {"container-socket", required_argument, NULL, OPT_CONTAINER_SOCKET},
+        {"no-container-api", no_argument, NULL, OPT_NO_CONTAINER_API},
+        {"list-containers", no_argument, NULL, OPT_LIST_CONTAINERS},
+        {"verbose", no_argument, NULL, 'v'},
         {"buffer-size", required_argument, NULL, 'b'},
         {"check", no_argument, NULL, OPT_CHECK},
         {"quiet", no_argument, NULL, 'q'},
@@ -223,7 +277,7 @@ static int parse_options(int argc, char **argv, struct options *o)
     o->filter.ring_bytes = BD_DEFAULT_RING_BYTES;
     o->filter.self_pid = getpid();
 
-    while ((c = getopt_long(argc, argv, "w:zM:n:s:e:p:c:C:b:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "w:zM:n:s:e:p:c:C:b:qvhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'w':
             o->output = optarg;
@@ -278,6 +332,28 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_EXCLUDE_ANCESTORS:
             exclude_ancestors(&o->filter);
             break;
+        case OPT_CONTAINER:
+            if (add_containers(o, optarg)) {
+                fprintf(stderr, "bpfdig-agent: bad or too many --container values: '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case OPT_CONTAINER_SOCKET:
+            if (o->nsockets >= BD_CTR_MAX_SOCKETS || !optarg[0] || strlen(optarg) >= 108) {
+                fprintf(stderr, "bpfdig-agent: bad or too many --container-socket values\n");
+                return -1;
+            }
+            snprintf(o->sockets[o->nsockets++], sizeof(o->sockets[0]), "%s", optarg);
+            break;
+        case OPT_NO_CONTAINER_API:
+            o->no_container_api = true;
+            break;
+        case OPT_LIST_CONTAINERS:
+            o->list_containers = true;
+            break;
+        case 'v':
+            o->verbose = true;
+            break;
         case 'b':
             if (parse_u64(optarg, &v) || !is_power_of_two(v) || v < 4096 || v > (1ull << 30)) {
                 fprintf(stderr, "bpfdig-agent: -b needs a power of two between 4096 and 1 GiB\n");
@@ -306,6 +382,12 @@ static int parse_options(int argc, char **argv, struct options *o)
         fprintf(stderr, "bpfdig-agent: unexpected argument '%s'\n", argv[optind]);
         return -1;
     }
+    if (!o->nsockets)
+        o->nsockets = bd_ctr_default_sockets(o->sockets, BD_CTR_MAX_SOCKETS);
+    if (o->no_container_api)
+        o->nsockets = 0;
+    if (o->list_containers)
+        return 0;
     if (!o->output && !o->check_only) {
         fprintf(stderr, "bpfdig-agent: -w FILE is required ('-w -' for standard output)\n");
         return -1;
@@ -405,11 +487,71 @@ static int offset_cmp(const void *a, const void *b)
     return x->off < y->off ? -1 : (x->off > y->off);
 }
 
+/* Container ids come from the cgroups of clone and execve exits (parameter 15). */
+static void note_container(struct capture *cap, const struct bd_event *ev)
+{
+    enum { TYPE_OFF = 2 + 20, CGROUPS = 14 };
+    struct sk_event e;
+    const char *runtime;
+    char full[65];
+    uint16_t type;
+
+    if (!cap->cmeta || ev->len < TYPE_OFF + 2)
+        return;
+    type = sk_le16(ev->body + TYPE_OFF);
+    /* clone, fork, vfork, execve, execveat, clone3 exits */
+    if (type != 223 && type != 225 && type != 227 && type != 293 && type != 331 && type != 335)
+        return;
+    if (sk_event_decode_block(ev->block_type, ev->body, ev->len, &e) || e.nparams <= CGROUPS)
+        return;
+    runtime = bd_ctr_id_of_cgroups((const char *)e.param[CGROUPS], e.param_len[CGROUPS], full);
+    if (runtime)
+        bd_cmeta_seen(cap->cmeta, full, runtime, ev->ts);
+}
+
 static int on_event(void *ud, const struct bd_event *ev)
 {
     struct capture *cap = ud;
 
+    note_container(cap, ev);
     return queue_push(&cap->queue, ev);
+}
+
+/* Queues the finished container lookups, each just before its container's first event. */
+static int queue_containers(struct capture *cap)
+{
+    struct bd_cmeta_ready *r = bd_cmeta_take(cap->cmeta);
+    int err = 0;
+
+    while (r) {
+        struct bd_cmeta_ready *next = r->next;
+        size_t cap_len = r->json_len + 256, len;
+        uint8_t *buf = err ? NULL : malloc(cap_len);
+        uint64_t ts = r->ts ? r->ts - 1 : cap->start_ns;
+        uint32_t btype;
+
+        if (ts < cap->last_written_ts)
+            ts = cap->last_written_ts; /* the lookup came late: as soon as possible */
+        if (buf && bd_ctr_event_block(buf, cap_len, ts, r->json, r->json_len, &btype, &len) == 0) {
+            struct bd_event ev = {.ts = ts, .block_type = btype, .body = buf, .len = len};
+            err = queue_push(&cap->queue, &ev);
+            cap->container_events += err == 0;
+        }
+        free(buf);
+        free(r);
+        r = next;
+    }
+    return err;
+}
+
+/* Events up to this time may be written: not those a container lookup waits for. */
+static uint64_t watermark(struct capture *cap, uint64_t ready)
+{
+    uint64_t hold = bd_cmeta_hold(cap->cmeta);
+
+    if (hold == UINT64_MAX)
+        return ready;
+    return hold == 0 ? 0 : (hold - 1 < ready ? hold - 1 : ready);
 }
 
 static bool count_reached(const struct capture *cap)
@@ -433,6 +575,7 @@ static int write_ready(struct capture *cap, uint64_t watermark)
         if (err)
             break;
         cap->events_written++;
+        cap->last_written_ts = q->ev[i].ts;
     }
     keep_from = count_reached(cap) ? q->n : i;
     if (err == 0)
@@ -581,7 +724,12 @@ static int capture_loop(struct capture *cap, double start)
             rc = n;
             break;
         }
-        note_write_error(cap, write_ready(cap, drain_start - REORDER_MARGIN_NS));
+        rc = queue_containers(cap);
+        if (rc) {
+            fprintf(stderr, "bpfdig-agent: queueing container events failed: %s\n", strerror(-rc));
+            break;
+        }
+        note_write_error(cap, write_ready(cap, watermark(cap, drain_start - REORDER_MARGIN_NS)));
         if (o->max_seconds > 0 && monotonic_seconds() - start >= o->max_seconds)
             break;
     }
@@ -597,7 +745,8 @@ static void final_drain(struct capture *cap)
         if (bd_probe_poll(cap->probe, 0, on_event, cap) <= 0)
             break;
     }
-    note_write_error(cap, write_ready(cap, UINT64_MAX));
+    if (queue_containers(cap) == 0)
+        note_write_error(cap, write_ready(cap, UINT64_MAX));
 }
 
 static void print_summary(struct capture *cap, double elapsed)
@@ -623,6 +772,70 @@ static void print_summary(struct capture *cap, double elapsed)
     if (ps.convert_errors)
         fprintf(stderr, "bpfdig-agent: %" PRIu64 " records could not be converted\n",
                 ps.convert_errors);
+    if (cap->container_events && !cap->opt->quiet)
+        fprintf(stderr, "bpfdig-agent: %" PRIu64 " container metadata events\n",
+                cap->container_events);
+}
+
+/* --container: resolved now, seeded into the probe; the watcher starts after the load. */
+static int prepare_container_filter(struct capture *cap, uint64_t **ids)
+{
+    enum { MAX_SEED = 1024 };
+    struct options *o = cap->opt;
+    struct bd_cfilter_opts *co;
+    int n = 0, ssid, rc;
+
+    if (!o->ncontainers)
+        return 0;
+    co = calloc(1, sizeof(*co));
+    *ids = calloc(MAX_SEED, sizeof(**ids));
+    if (!co || !*ids) {
+        free(co);
+        return -ENOMEM;
+    }
+    memcpy(co->select, o->containers, sizeof(co->select));
+    co->nselect = o->ncontainers;
+    co->sockets = o->sockets;
+    co->nsockets = o->nsockets;
+    co->verbose = o->verbose;
+    rc = bd_cgroup_ids_hierarchy(co->root, sizeof(co->root), &ssid);
+    if (rc == 0)
+        rc = bd_cfilter_prepare(&cap->cfilter, co, *ids, MAX_SEED, &n);
+    free(co);
+    if (rc) {
+        fprintf(stderr, "bpfdig-agent: --container: %s\n",
+                rc == -ENOENT ? "no cgroup hierarchy is mounted" : strerror(-rc));
+        return rc;
+    }
+    o->filter.cg_ids = true;
+    o->filter.cg_ids_ssid = ssid;
+    o->filter.cg_ids_seed = *ids;
+    o->filter.ncg_ids_seed = n;
+    if (!o->quiet)
+        fprintf(stderr, "bpfdig-agent: --container: %d running container%s selected%s\n", n,
+                n == 1 ? "" : "s", n ? "" : " (waiting for a matching one to start)");
+    return 0;
+}
+
+static int start_containers(struct capture *cap)
+{
+    int rc = 0;
+
+    if (cap->cfilter) {
+        rc = bd_cfilter_run(cap->cfilter, bd_probe_cgroup_ids_fd(cap->probe));
+        if (rc) {
+            fprintf(stderr, "bpfdig-agent: cannot watch for new containers: %s\n", strerror(-rc));
+            return rc;
+        }
+    }
+    if (cap->opt->nsockets) {
+        rc = bd_cmeta_start(&cap->cmeta, cap->opt->sockets, cap->opt->nsockets,
+                            cap->opt->containers, cap->opt->ncontainers, cap->opt->verbose);
+        if (rc)
+            fprintf(stderr, "bpfdig-agent: cannot start the container lookups: %s\n",
+                    strerror(-rc));
+    }
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -633,15 +846,29 @@ int main(int argc, char **argv)
     double start, elapsed;
     int rc;
 
+    uint64_t *seed_ids = NULL;
+
     if (parse_options(argc, argv, &opt))
         return EXIT_USAGE;
+    if (opt.list_containers) {
+        signal(SIGPIPE, SIG_IGN);
+        return bd_ctr_print_list(opt.sockets, opt.nsockets, opt.verbose) ? EXIT_FAIL : EXIT_OK;
+    }
     if (check_privileges())
         return EXIT_PRIVILEGES;
     install_signals();
+    cap.start_ns = now_epoch_ns();
+    if (!opt.check_only && prepare_container_filter(&cap, &seed_ids)) {
+        free(seed_ids);
+        return EXIT_FAIL;
+    }
 
     /* The probe goes first: nothing happening during the snapshot is lost. */
     rc = bd_probe_open(&cap.probe, &opt.filter, err, sizeof(err));
+    free(seed_ids);
+    opt.filter.cg_ids_seed = NULL;
     if (rc) {
+        bd_cfilter_stop(cap.cfilter);
         fprintf(stderr, "bpfdig-agent: cannot load the probe: %s\n", err);
         return rc == -EPERM || rc == -EACCES ? EXIT_PRIVILEGES : EXIT_FAIL;
     }
@@ -651,7 +878,9 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     start = monotonic_seconds();
-    rc = open_output(&opt, &cap.writer);
+    rc = start_containers(&cap);
+    if (rc == 0)
+        rc = open_output(&opt, &cap.writer);
     if (rc == 0)
         rc = write_header(&cap);
     if (rc == 0) {
@@ -675,6 +904,8 @@ int main(int argc, char **argv)
                     sk_strerror(cap.write_err));
         cap.writer = NULL;
     }
+    bd_cmeta_stop(cap.cmeta);
+    bd_cfilter_stop(cap.cfilter);
     print_summary(&cap, elapsed);
     bd_probe_close(cap.probe);
     free(cap.queue.ev);

@@ -313,6 +313,49 @@ static uint64_t now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/*
+ * A set of at most BDP_MAX_FAST syscalls is matched by immediates: write the
+ * numbers over the placeholders of fast_wanted() in the sys_exit program
+ * (before load: these compares are not relocated) and switch g_fast on.
+ * Larger sets, or an object without every placeholder, keep the table.
+ */
+static int patch_fast_set(struct bpfdig *skel, const struct bd_filter *f)
+{
+    struct bpf_program *prog = skel->progs.bpfdig_sys_exit;
+    size_t n = bpf_program__insn_cnt(prog);
+    int32_t nrs[BDP_MAX_FAST];
+    unsigned found = 0, nset = 0;
+    struct bpf_insn *insns;
+    int rc;
+
+    for (int i = 0; i < BD_NR_SYSCALLS && i < BDP_NR_SYSCALLS; i++) {
+        if (!f->syscalls[i])
+            continue;
+        if (nset == BDP_MAX_FAST)
+            return 0;
+        nrs[nset++] = i;
+    }
+    insns = malloc(n * sizeof(*insns));
+    if (!insns)
+        return -ENOMEM;
+    memcpy(insns, bpf_program__insns(prog), n * sizeof(*insns));
+    for (size_t i = 0; i < n; i++) {
+        uint32_t slot = (uint32_t)insns[i].imm - BDP_FAST_MAGIC;
+
+        if (insns[i].code == (BPF_ALU64 | BPF_MOV | BPF_K) && slot == BDP_MAX_FAST) {
+            insns[i].imm = 1; /* fast_set_used() */
+            found |= 1u << slot;
+        } else if (insns[i].code == (BPF_JMP | BPF_JNE | BPF_K) && slot < BDP_MAX_FAST) {
+            insns[i].imm = slot < nset ? nrs[slot] : -1;
+            found |= 1u << slot;
+        }
+    }
+    /* every slot and the switch, or nothing: the table stays in use */
+    rc = found == (2u << BDP_MAX_FAST) - 1 ? bpf_program__set_insns(prog, insns, n) : 0;
+    free(insns);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ API */
 
 static int setup_config(struct bpfdig *skel, const struct bd_filter *f, char *err, size_t errlen)
@@ -337,7 +380,7 @@ static int setup_config(struct bpfdig *skel, const struct bd_filter *f, char *er
     for (uint32_t i = 0; i < ro->g_ncomms; i++) {
         char c[BDP_COMM_LEN] = {0};
 
-        strncpy(c, f->comms[i], BDP_COMM_LEN - 1);
+        memcpy(c, f->comms[i], strnlen(f->comms[i], BDP_COMM_LEN - 1));
         memcpy((void *)ro->g_comms[i], c, sizeof(c));
     }
     rc = resolve_cgroups(f, &cs, err, errlen);
@@ -345,6 +388,49 @@ static int setup_config(struct bpfdig *skel, const struct bd_filter *f, char *er
         return rc;
     ro->g_ncgroups = (uint32_t)cs.n;
     memcpy((void *)ro->g_cgroups, cs.sel, sizeof(cs.sel));
+    if (f->cg_ids) {
+        ro->g_cg_ids = 1;
+        ro->g_cg_ids_ssid = f->cg_ids_ssid;
+        if (!cs.n)
+            ro->g_ncgroups = 1; /* g_cgroups[0] has id 0: turns the filter on, matches nothing */
+    }
+    return 0;
+}
+
+/* The cgroups --container found at start, in the map before the probe attaches. */
+static int seed_cgroup_ids(struct bpfdig *skel, const struct bd_filter *f)
+{
+    int fd = bpf_map__fd(skel->maps.bd_cgroup_ids);
+    uint8_t one = 1;
+
+    for (int i = 0; i < f->ncg_ids_seed; i++) {
+        if (bpf_map_update_elem(fd, &f->cg_ids_seed[i], &one, BPF_ANY))
+            return -errno;
+    }
+    return 0;
+}
+
+int bd_probe_cgroup_ids_fd(struct bd_probe *p)
+{
+    return p && p->skel ? bpf_map__fd(p->skel->maps.bd_cgroup_ids) : -1;
+}
+
+int bd_cgroup_ids_hierarchy(char *root, size_t len, int *ssid)
+{
+    struct hier h[32];
+    int nh = list_hierarchies(h, 32), pick = -1;
+
+    /* cgroup v2 (alone or the hybrid "unified" mount) has every container's cgroup */
+    for (int k = 0; k < nh && pick < 0; k++) {
+        if (h[k].ssid < 0)
+            pick = k;
+    }
+    for (int k = 0; k < nh && pick < 0; k++)
+        pick = k;
+    if (pick < 0)
+        return -ENOENT;
+    snprintf(root, len, "%s", h[pick].path);
+    *ssid = h[pick].ssid;
     return 0;
 }
 
@@ -388,6 +474,11 @@ int bd_probe_open(struct bd_probe **out, const struct bd_filter *f, char *err, s
     rc = setup_config(p->skel, f, err, errlen);
     if (rc)
         goto out_err;
+    rc = patch_fast_set(p->skel, f);
+    if (rc) {
+        rc = fail(err, errlen, rc, "cannot prepare the syscall filter: %s", strerror(-rc));
+        goto out_err;
+    }
     bpf_map__set_max_entries(p->skel->maps.bd_rings, (uint32_t)p->ncpus);
     /* the inner template decides the size every ring must have */
     tmpl_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "bpfdig_rbtmpl", 0, 0, (uint32_t)ring, NULL);
@@ -461,6 +552,11 @@ int bd_probe_open(struct bd_probe **out, const struct bd_filter *f, char *err, s
     }
     if (f->npids > 0)
         seed_pids(bpf_map__fd(p->skel->maps.bd_pids), f);
+    rc = seed_cgroup_ids(p->skel, f);
+    if (rc) {
+        rc = fail(err, errlen, rc, "cannot select the containers' cgroups: %s", strerror(-rc));
+        goto out_err;
+    }
 
     rc = bpfdig__attach(p->skel);
     if (rc) {

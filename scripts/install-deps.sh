@@ -15,6 +15,7 @@ packages=(
     dpkg-dev xz-utils bzip2
     clang llvm lld libclang-rt-dev libbpf-dev bpftool libelf-dev libssh-dev
     sysdig debootstrap
+    podman runc busybox-static uidmap catatonit fuse-overlayfs slirp4netns containernetworking-plugins
     openssh-server openssh-client sudo bc time procps iproute2 file
 )
 if [ "${1:-}" = "--gui" ]; then
