@@ -2,15 +2,20 @@
 /*
  * bpfdig extcap, interface "bpfdig": runs bpfdig-agent on this host with its
  * standard output on Wireshark's fifo (no copy), forwards its errors at once,
- * and stops it on SIGTERM or when Wireshark closes the fifo.
+ * and stops it on SIGTERM or when Wireshark closes the fifo. The readers of the
+ * fifo (dumpcap) are left out of the capture: they would record themselves.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -91,11 +96,233 @@ static pid_t spawn_agent(char **argv, int out_fd, int *err_fd)
     return pid;
 }
 
+/* ------------------------------------------------------------ fifo readers */
+
+/* Readers of the fifo passed to the agent with --exclude-pid; the agent's 16
+ * excluded processes also hold its parent chain (--exclude-ancestors). */
+#define BX_MAX_READERS 8
+
+/* True unless /proc/PID/fdinfo/FD says the descriptor is write-only. */
+static bool fd_reads(pid_t pid, const char *fd)
+{
+    char path[64], buf[256], *flags;
+    unsigned mode;
+    ssize_t n;
+    int f;
+
+    if (snprintf(path, sizeof(path), "/proc/%d/fdinfo/%.16s", (int)pid, fd) >= (int)sizeof(path))
+        return true;
+    f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0)
+        return true;
+    n = read(f, buf, sizeof(buf) - 1);
+    close(f);
+    if (n <= 0)
+        return true;
+    buf[n] = '\0';
+    flags = strstr(buf, "flags:");
+    if (!flags || sscanf(flags, "flags: %o", &mode) != 1)
+        return true;
+    return (mode & O_ACCMODE) != O_WRONLY;
+}
+
+/* The fifo as the extcap sees it. */
+struct fifo_id {
+    struct stat st;
+    char link[PATH_MAX]; /* readlink of our descriptor: what others' show for it */
+    const char *path;    /* as given (--fifo): dumpcap's -i argument */
+};
+
+/* True when descriptor FD of a process (in /proc/PID/fd, dir) is the fifo:
+ * same link text (no stat through links to other files, which can hang on
+ * a dead network mount), then the same device and inode. */
+static bool is_fifo_fd(int dir, const char *fd, const struct fifo_id *fifo)
+{
+    char link[PATH_MAX];
+    ssize_t n = readlinkat(dir, fd, link, sizeof(link) - 1);
+    struct stat st;
+
+    if (n <= 0)
+        return false;
+    link[n] = '\0';
+    if (strcmp(link, fifo->link) || fstatat(dir, fd, &st, 0))
+        return false;
+    return st.st_dev == fifo->st.st_dev && st.st_ino == fifo->st.st_ino;
+}
+
+/* 1 when process PID has the fifo open for reading, 0 when not, -1 when its
+ * descriptors are hidden from us (another user, or not dumpable: dumpcap with
+ * file capabilities). */
+static int reads_fifo(pid_t pid, const struct fifo_id *fifo)
+{
+    char path[64];
+    struct dirent *e;
+    int found = 0;
+    DIR *d;
+
+    snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+    d = opendir(path);
+    if (!d)
+        return errno == EACCES || errno == EPERM ? -1 : 0;
+    while (!found && (e = readdir(d))) {
+        if (e->d_name[0] != '.' && is_fifo_fd(dirfd(d), e->d_name, fifo))
+            found = fd_reads(pid, e->d_name);
+    }
+    closedir(d);
+    return found;
+}
+
+/* True when an argument of process PID is the fifo's path: Wireshark and
+ * tshark run "dumpcap ... -i FIFO", and /proc/PID/cmdline stays readable.
+ * "--fifo FIFO" is the extcap's own command line (in a wrapper of it, sudo or
+ * timeout), which writes. */
+static bool names_fifo(pid_t pid, const char *fifo_path)
+{
+    char path[64];
+    gchar *args = NULL;
+    const char *prev = "";
+    gsize len = 0;
+    bool found = false;
+
+    snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+    if (!g_file_get_contents(path, &args, &len, NULL))
+        return false;
+    for (gsize at = 0; at < len && !found; at += strlen(args + at) + 1) {
+        found = !strcmp(args + at, fifo_path) && strcmp(prev, "--fifo");
+        prev = args + at;
+    }
+    g_free(args);
+    return found;
+}
+
+/* The command name of PID for the log ("?" when gone). */
+static char *comm_of(pid_t pid)
+{
+    char path[64];
+    gchar *comm = NULL;
+
+    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+    if (!g_file_get_contents(path, &comm, NULL, NULL))
+        return g_strdup("?");
+    return g_strchomp(comm);
+}
+
+/* The process named by a /proc entry, or 0. */
+static pid_t proc_pid(const char *name)
+{
+    char *end;
+    long v;
+
+    if (!isdigit((unsigned char)name[0]))
+        return 0;
+    v = strtol(name, &end, 10);
+    return *end || v <= 0 || v > INT32_MAX ? 0 : (pid_t)v;
+}
+
+/* 1 when PID reads the fifo (*by_args: found by its command line), else 0. */
+static int is_reader(pid_t pid, const struct fifo_id *fifo, bool *by_args)
+{
+    int r = reads_fifo(pid, fifo);
+
+    *by_args = false;
+    if (r < 0)
+        r = *by_args = names_fifo(pid, fifo->path);
+    return r;
+}
+
+/* Who we are and what our descriptor fd of the fifo looks like; -1 when fd is
+ * not a fifo (a plain file given as --fifo) or cannot be described. */
+static int fifo_id_of(int fd, const char *path, struct fifo_id *fifo)
+{
+    char self[64];
+    ssize_t n;
+
+    if (fstat(fd, &fifo->st) || !S_ISFIFO(fifo->st.st_mode))
+        return -1;
+    snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+    n = readlink(self, fifo->link, sizeof(fifo->link) - 1);
+    if (n <= 0)
+        return -1;
+    fifo->link[n] = '\0';
+    fifo->path = path;
+    return 0;
+}
+
+/* Adds "--exclude-pid PID" to argv for each process but us that reads the fifo
+ * open on fd (found by device and inode among /proc/PID/fd, or, when those are
+ * hidden, by the fifo's path in its command line). dumpcap, which Wireshark
+ * starts beside the extcap, is no ancestor of the agent: without this its own
+ * reads of the fifo would fill the capture. Threads follow their process.
+ * Returns how many it added. */
+static int exclude_fifo_readers(int fd, const char *fifo_path, GPtrArray *argv)
+{
+    struct fifo_id fifo;
+    struct dirent *e;
+    int n = 0;
+    DIR *proc;
+
+    if (fifo_id_of(fd, fifo_path, &fifo))
+        return 0;
+    proc = opendir("/proc");
+    if (!proc) {
+        bx_log(BX_LOG_WARNING, "cannot list /proc: %s: the fifo's reader is captured",
+               g_strerror(errno));
+        return 0;
+    }
+    while ((e = readdir(proc))) {
+        pid_t pid = proc_pid(e->d_name);
+        bool by_args;
+        char *comm;
+
+        if (!pid || pid == getpid() || !is_reader(pid, &fifo, &by_args))
+            continue;
+        comm = comm_of(pid);
+        if (n < BX_MAX_READERS) {
+            bx_log(BX_LOG_INFO, "excluding the fifo's reader %d (%s)%s", (int)pid, comm,
+                   by_args ? ", found by its command line" : "");
+            g_ptr_array_add(argv, g_strdup("--exclude-pid"));
+            g_ptr_array_add(argv, g_strdup_printf("%d", (int)pid));
+            n++;
+        } else {
+            bx_log(BX_LOG_WARNING, "more than %d readers of the fifo: %d (%s) is captured",
+                   BX_MAX_READERS, (int)pid, comm);
+        }
+        g_free(comm);
+    }
+    closedir(proc);
+    if (!n)
+        bx_log(BX_LOG_INFO, "no reader of the fifo found besides the extcap");
+    return n;
+}
+
+/* [ESCALATION] AGENT --exclude-pid READER... -w - ... */
+static GPtrArray *capture_argv(const struct bx_options *o, const char *esc, const char *agent,
+                               const struct bx_out *out)
+{
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+
+    if (!strcmp(esc, "sudo")) {
+        g_ptr_array_add(argv, g_strdup("sudo"));
+        g_ptr_array_add(argv, g_strdup("-n"));
+    } else if (!strcmp(esc, "pkexec")) {
+        g_ptr_array_add(argv, g_strdup("pkexec"));
+    } else if (!strcmp(esc, "doas")) {
+        g_ptr_array_add(argv, g_strdup("doas"));
+        g_ptr_array_add(argv, g_strdup("-n"));
+    }
+    g_ptr_array_add(argv, g_strdup(agent));
+    /* before --exclude-ancestors, which takes the slots that are left */
+    exclude_fifo_readers(out->fd, o->fifo, argv);
+    bx_agent_args(o, argv);
+    g_ptr_array_add(argv, NULL);
+    return argv;
+}
+
 int bx_capture_local(struct bx_options *o)
 {
     struct bx_out out;
     struct line_buf lb = {.len = 0};
-    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *argv;
     const char *esc = o->escalation ? o->escalation : "none";
     char *agent = bx_find_local_agent(o);
     char *cmdline;
@@ -107,30 +334,18 @@ int bx_capture_local(struct bx_options *o)
     if (!agent) {
         bx_error("bpfdig: bpfdig-agent not found (next to the extcap, in " BPFDIG_INSTALL_BINDIR
                  " or in PATH); install it or set the Agent option (--agent)");
-        g_ptr_array_free(argv, TRUE);
         return BX_EXIT_FAIL;
     }
-    if (!strcmp(esc, "sudo")) {
-        g_ptr_array_add(argv, g_strdup("sudo"));
-        g_ptr_array_add(argv, g_strdup("-n"));
-    } else if (!strcmp(esc, "pkexec")) {
-        g_ptr_array_add(argv, g_strdup("pkexec"));
-    } else if (!strcmp(esc, "doas")) {
-        g_ptr_array_add(argv, g_strdup("doas"));
-        g_ptr_array_add(argv, g_strdup("-n"));
+    /* Opening returns once a reader has the fifo open: it can be found now. */
+    if (bx_out_open(&out, o->fifo)) {
+        g_free(agent);
+        return BX_EXIT_FAIL;
     }
-    g_ptr_array_add(argv, g_strdup(agent));
-    bx_agent_args(o, argv);
-    g_ptr_array_add(argv, NULL);
+    argv = capture_argv(o, esc, agent, &out);
     cmdline = g_strjoinv(" ", (char **)argv->pdata);
     bx_log(BX_LOG_INFO, "local capture: %s", cmdline);
     g_free(cmdline);
 
-    if (bx_out_open(&out, o->fifo)) {
-        g_ptr_array_free(argv, TRUE);
-        g_free(agent);
-        return BX_EXIT_FAIL;
-    }
     pid = spawn_agent((char **)argv->pdata, out.fd, &err_fd);
     if (pid < 0) {
         bx_error("bpfdig: cannot start %s: %s", agent, g_strerror(errno));
