@@ -38,6 +38,8 @@ struct bd_jit {
 #define BD_JSON_MAX_DEPTH 64
 
 /* The document's top value (after leading white space); false if not a whole valid value. */
+/* The value of one hex digit, or -1. */
+int bd_hex_digit(char c);
 bool bd_json_root(const char *s, size_t len, struct bd_jv *out);
 /* Member of an object by key; false if v is not an object or has no such key. */
 bool bd_json_get(struct bd_jv obj, const char *key, struct bd_jv *out);

@@ -134,20 +134,9 @@ enum {
     CH_DONE,
 };
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool chunk_size_byte(struct bd_dechunk *d, char c)
 {
-    int x = hexval(c);
+    int x = bd_hex_digit(c);
 
     if (x >= 0) {
         if (++d->digits > 15)

@@ -21,7 +21,7 @@ static const char *skip_ws(const char *p, const char *end)
     return p;
 }
 
-static int hex_digit(char c)
+int bd_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -39,7 +39,7 @@ static bool read_hex4(const char *p, const char *end, unsigned *out)
     if (end - p < 4)
         return false;
     for (int i = 0; i < 4; i++) {
-        int d = hex_digit(p[i]);
+        int d = bd_hex_digit(p[i]);
         if (d < 0)
             return false;
         v = v << 4 | (unsigned)d;
