@@ -14,7 +14,7 @@ t_need_root
 t_need bpftool setpriv timeout
 [[ -r /sys/kernel/btf/vmlinux ]] || t_skip "kernel without BTF"
 tmp=$(mktemp -d "${BPFDIG_TMPDIR:-/tmp}/agent-life.XXXXXX")
-trap 'rm -rf "$tmp"; tu_cleanup 2>/dev/null' EXIT
+trap 't_activity_stop; rm -rf "$tmp"; tu_cleanup 2>/dev/null' EXIT
 chmod 755 "$tmp"
 
 progs_before=$(t_bpfdig_progs)
@@ -64,6 +64,9 @@ bash -c "echo \$\$ >'$tmp/x.pid'; for _ in \$(seq 30); do cat /etc/hostname >/de
     t_fail "--exclude-ancestors: $(cat "$tmp/x.err")"
 x_shell_pid=$(cat "$tmp/x.pid")
 
+# The stops below need events: a quiet host may make none for many seconds.
+t_activity_start 120
+
 # -n: exactly N events.
 timeout 20 "$AGENT" -n 50 -w "$tmp/n.scap" 2>"$tmp/n.err"
 rc=$?
@@ -92,6 +95,7 @@ sleep 0.5
 pgrep -f "$AGENT -w -" >/dev/null && t_fail "SIGKILLed consumer: agent still running"
 grep -q "output closed" "$tmp/k.err" || t_fail "SIGKILLed consumer: $(cat "$tmp/k.err")"
 no_programs_left "SIGKILLed consumer"
+t_activity_stop
 
 # What was written reads back: frames, cat seen, the agent itself absent.
 if [[ -z "$WIRETAP" || -z "$EPAN" ]]; then

@@ -15,7 +15,9 @@
 #      "non-superusers can capture"), hence not dumpable: the extcap may not
 #      read its /proc/PID/fd and finds it through its command line, which
 #      names the fifo (dumpcap -i FIFO).
-# Each capture logs its top talkers (proc.name). BPFDIG_FEEDBACK_SECONDS sets
+# A process of the test opens /etc/hostname (cat) during each capture, so
+# that a quiet host has events too; they must be there. Each capture logs its
+# top talkers (proc.name). BPFDIG_FEEDBACK_SECONDS sets
 # N (8), BPFDIG_FEEDBACK_MAX_SHARE the largest share of dumpcap's events in
 # per mille (5).
 #
@@ -32,6 +34,7 @@ t_need tshark dumpcap setcap setpriv
 
 XVFB_PID=""
 cleanup() {
+    t_activity_stop
     [[ -n "$XVFB_PID" ]] && kill "$XVFB_PID" 2>/dev/null && wait "$XVFB_PID" 2>/dev/null
     tu_cleanup 2>/dev/null
 }
@@ -106,6 +109,7 @@ check() {
     grep -q "excluding the fifo's reader [0-9]* ($comm)$how\$" "$log" ||
         t_fail "$name: the extcap did not exclude $comm$how"
     [[ $total -gt 100 ]] || t_fail "$name: only $total events"
+    grep -qx cat "$TU_HOME/$name.names" || t_fail "$name: the test's cat processes are missing"
     share=$((n * 1000 / (total > 0 ? total : 1)))
     [[ $share -le $MAX_SHARE ]] ||
         t_fail "$name: $n of $total events ($share per mille) are $comm's: the capture feeds back"
@@ -124,15 +128,17 @@ check() {
 
 # ---------------------------------------------------------------- 1. tshark
 out=$(tu_output tshark.scap)
+t_activity_start $((SECONDS_N + 60))
 TU_TIMEOUT=$((SECONDS_N + 60)) tu_tshark -i bpfdig -a "duration:$SECONDS_N" -w "$out" \
     >"$TU_HOME/capture-tshark.out" 2>"$TU_HOME/capture-tshark.err"
 rc=$?
+t_activity_stop
 [[ $rc -eq 0 ]] || t_fail "tshark -i bpfdig: exit $rc: $(tail -3 "$TU_HOME/capture-tshark.err")"
 check tshark "$out" dumpcap ""
 
 # ---------------------------------------------------------------- 2. the GUI
 gui() {
-    local xauth=$TU_HOME/.Xauthority n xd="" out ws
+    local xauth=$TU_HOME/.Xauthority xd="" out ws
     command -v wireshark >/dev/null || {
         t_log "SKIP part 2: no wireshark (wireshark-qt)"
         return
@@ -143,30 +149,18 @@ gui() {
             return
         }
     done
-    for n in $(seq $((300 + $$ % 100)) 499); do
-        [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
-        : >"$xauth"
-        xauth -q -f "$xauth" add ":$n" . "$(mcookie)" || break
-        Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp -auth "$xauth" >"$TU_HOME/xvfb.log" 2>&1 &
-        XVFB_PID=$!
-        for _ in $(seq 100); do
-            DISPLAY=":$n" XAUTHORITY="$xauth" xdpyinfo >/dev/null 2>&1 && xd=":$n" && break 2
-            kill -0 "$XVFB_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$XVFB_PID" 2>/dev/null
-        XVFB_PID=""
-    done
-    [[ -n "$xd" ]] || {
+    t_start_xvfb 1280x800 "$xauth" "$TU_HOME/xvfb.log" || {
         t_log "SKIP part 2: cannot start Xvfb"
         return
     }
+    xd=$T_XDISPLAY
     mkdir -p "$TU_HOME/run"
     chmod 700 "$TU_HOME/run"
     printf 'privs.warn_if_elevated: FALSE\nsys.warn_if_no_capture: FALSE\n' \
         >"$TU_HOME/.config/wireshark/recent_common"
     chown -R "$TU_UID:$TU_GID" "$xauth" "$TU_HOME/run" "$TU_HOME/.config"
     out=$(tu_output gui.scap)
+    t_activity_start $((SECONDS_N + 90))
     # Wireshark keeps its window when the capture ends: wait for the end of
     # the extcap (its log), then for dumpcap to close the file, and quit.
     TU_TIMEOUT=$((SECONDS_N + 90)) tu_run env DISPLAY="$xd" XAUTHORITY="$xauth" \
@@ -179,6 +173,7 @@ gui() {
         kill -0 "$ws" 2>/dev/null || break
         sleep 0.5
     done
+    t_activity_stop
     sleep 2 # dumpcap closes the file
     kill "$ws" 2>/dev/null
     wait "$ws" 2>/dev/null
@@ -198,9 +193,11 @@ cp "$(command -v tshark)" "$(command -v dumpcap)" "$wsbin/"
 chmod 755 "$wsbin" "$wsbin/tshark" "$wsbin/dumpcap"
 if setcap cap_net_raw,cap_net_admin+eip "$wsbin/dumpcap"; then
     out=$(tu_output capdumpcap.scap)
+    t_activity_start $((SECONDS_N + 60))
     TU_TIMEOUT=$((SECONDS_N + 60)) tu_run "$wsbin/tshark" -i bpfdig -a "duration:$SECONDS_N" \
         -w "$out" >"$TU_HOME/capture-capdumpcap.out" 2>"$TU_HOME/capture-capdumpcap.err"
     rc=$?
+    t_activity_stop
     [[ $rc -eq 0 ]] ||
         t_fail "tshark with a dumpcap with capabilities: exit $rc: $(tail -3 "$TU_HOME/capture-capdumpcap.err")"
     check capdumpcap "$out" dumpcap ", found by its command line"

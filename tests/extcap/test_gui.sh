@@ -52,21 +52,8 @@ chmod 700 "$TU_HOME/run"
 tu_is_root && chown -R "$TU_UID:$TU_GID" "$TU_HOME/.config" "$TU_HOME/run" "$calls"
 
 xauthfile=$TU_HOME/.Xauthority
-for n in $(seq $((300 + $$ % 100)) 499); do
-    [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
-    : >"$xauthfile"
-    xauth -q -f "$xauthfile" add ":$n" . "$(mcookie)" || break
-    Xvfb ":$n" -screen 0 "${GEOMETRY}x24" -nolisten tcp -auth "$xauthfile" >"$TU_HOME/xvfb.log" 2>&1 &
-    XVFB_PID=$!
-    for _ in $(seq 100); do
-        DISPLAY=":$n" XAUTHORITY="$xauthfile" xdpyinfo >/dev/null 2>&1 && XDISPLAY=":$n" && break 2
-        kill -0 "$XVFB_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill "$XVFB_PID" 2>/dev/null
-    XVFB_PID=""
-done
-[[ -n "${XDISPLAY:-}" ]] || t_skip "cannot start Xvfb"
+t_start_xvfb "$GEOMETRY" "$xauthfile" "$TU_HOME/xvfb.log" || t_skip "cannot start Xvfb"
+XDISPLAY=$T_XDISPLAY
 tu_is_root && chown "$TU_UID:$TU_GID" "$xauthfile"
 x() { DISPLAY=$XDISPLAY XAUTHORITY=$xauthfile "$@"; }
 shot() {

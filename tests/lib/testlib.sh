@@ -148,3 +148,52 @@ t_wait_capturing() {
     done
     grep -q "capturing" "$err"
 }
+
+# t_start_xvfb GEOMETRY XAUTHFILE LOG: start Xvfb (WxH) on a free display with a
+# fresh cookie in XAUTHFILE. On success sets T_XDISPLAY (":N") and XVFB_PID (the
+# caller kills it); returns 1 when no display starts.
+t_start_xvfb() {
+    local geometry=$1 xauthfile=$2 log=$3 n
+    T_XDISPLAY=""
+    for n in $(seq $((300 + $$ % 100)) 499); do
+        [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
+        : >"$xauthfile"
+        xauth -q -f "$xauthfile" add ":$n" . "$(mcookie)" || return 1
+        Xvfb ":$n" -screen 0 "${geometry}x24" -nolisten tcp -auth "$xauthfile" >"$log" 2>&1 &
+        XVFB_PID=$!
+        for _ in $(seq 100); do
+            if DISPLAY=":$n" XAUTHORITY="$xauthfile" xdpyinfo >/dev/null 2>&1; then
+                T_XDISPLAY=":$n"
+                return 0
+            fi
+            kill -0 "$XVFB_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$XVFB_PID" 2>/dev/null
+        XVFB_PID=""
+    done
+    return 1
+}
+
+# t_activity_start SECONDS: a process that opens /etc/hostname (cat) 20 times
+# a second for at most SECONDS, so that a whole-host capture has events of its
+# own even on a quiet machine (a CI host may make none for many seconds).
+# Sets T_ACTIVITY_PID; t_activity_stop ends it.
+t_activity_start() {
+    local seconds=$1
+    (
+        end=$((SECONDS + seconds))
+        while ((SECONDS < end)); do
+            cat /etc/hostname >/dev/null
+            sleep 0.05
+        done
+    ) &
+    T_ACTIVITY_PID=$!
+}
+
+t_activity_stop() {
+    [[ -n "${T_ACTIVITY_PID:-}" ]] || return 0
+    kill "$T_ACTIVITY_PID" 2>/dev/null
+    wait "$T_ACTIVITY_PID" 2>/dev/null
+    T_ACTIVITY_PID=""
+}
