@@ -292,22 +292,112 @@ static void add_user_fields(proto_tree *tree, tvbuff_t *tvb, const struct sk_fie
 }
 
 /*
+ * container.label.<key>: one field per label key of the label_keys
+ * preference (a field name is fixed when it is registered, so the keys are
+ * chosen up front). label_key_hfs maps a key as the runtime spells it to its
+ * field id; label_proto is the protocol the fields belong to.
+ */
+#define LABEL_KEY_MAX 255
+static GHashTable *label_key_hfs;
+static int label_proto = -1;
+
+/*
+ * The field name of a label key: container.label.<key> with every character
+ * a field name cannot hold ('/', ' ', ...) as '_'; NULL for a key that
+ * cannot be a name (empty, too long, a dot at either end or two in a row).
+ */
+static char *label_abbrev(const char *key)
+{
+    size_t n = strlen(key);
+    char *abbrev, *p;
+
+    if (n == 0 || n > LABEL_KEY_MAX || key[0] == '.' || key[n - 1] == '.' || strstr(key, ".."))
+        return NULL;
+    abbrev = g_strdup_printf("container.label.%s", key);
+    for (p = abbrev + strlen("container.label."); *p; p++) {
+        if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.')
+            *p = '_';
+    }
+    return abbrev;
+}
+
+static void register_label_field(const char *key)
+{
+    hf_register_info *hf;
+    int *id;
+    char *abbrev = label_abbrev(key);
+
+    if (!abbrev)
+        return;
+    /* hf and id stay allocated: Wireshark keeps pointers into them. */
+    hf = g_new0(hf_register_info, 1);
+    id = g_new(int, 1);
+    *id = -1;
+    hf->p_id = id;
+    hf->hfinfo.name = g_strdup_printf("Container label %s", key);
+    hf->hfinfo.abbrev = abbrev;
+    hf->hfinfo.type = FT_STRING;
+    hf->hfinfo.display = BASE_NONE;
+    hf->hfinfo.blurb = g_strdup_printf("The value of the container label \"%s\"", key);
+    hf->hfinfo.id = -1;
+    hf->hfinfo.ref_type = HF_REF_TYPE_NONE;
+    hf->hfinfo.same_name_prev_id = -1;
+    proto_register_field_array(label_proto, hf, 1);
+    g_hash_table_insert(label_key_hfs, g_strdup(key), id);
+}
+
+void bpfdig_register_label_fields(const char *keys)
+{
+    char **list;
+
+    if (label_proto < 0 || !keys)
+        return;
+    if (!label_key_hfs)
+        label_key_hfs = g_hash_table_new(g_str_hash, g_str_equal);
+    list = g_strsplit_set(keys, ", ", -1);
+    for (char **k = list; *k; k++) {
+        if (**k && !g_hash_table_contains(label_key_hfs, *k))
+            register_label_field(*k);
+    }
+    g_strfreev(list);
+}
+
+/* The container.label.<key> field of the label "key=value", or -1. */
+static int label_key_hf(const char *label, size_t len)
+{
+    char key[LABEL_KEY_MAX + 1];
+    const char *eq = memchr(label, '=', len);
+    const int *id;
+
+    if (!label_key_hfs || !eq || (size_t)(eq - label) > LABEL_KEY_MAX)
+        return -1;
+    memcpy(key, label, (size_t)(eq - label));
+    key[eq - label] = '\0';
+    id = g_hash_table_lookup(label_key_hfs, key);
+    return id ? *id : -1;
+}
+
+/*
  * container.labels: all labels as sysdig shows them ("k1:v1, k2:v2");
  * container.label: one "key=value" occurrence per label, the filterable form
- * of falco's container.label.<key> (a field name cannot carry the key).
+ * of falco's container.label.<key> for any key; container.label.<key>: the
+ * value, for the keys of the label_keys preference.
  */
 static void add_label_fields(proto_tree *t, tvbuff_t *tvb, const struct sk_container *c)
 {
     const char *p = c->label_list, *end = p ? p + c->label_list_len : p;
+    bool want_label = bpfdig_want(t, hf_container_label);
 
     if (has_nonempty_text(c->labels))
         add_str(t, hf_container_labels, tvb, c->labels);
-    if (!p || !bpfdig_want(t, hf_container_label))
-        return;
-    while (p < end) {
+    while (p && p < end) {
         size_t n = strnlen(p, (size_t)(end - p));
-        if (n)
+        int hf = n ? label_key_hf(p, n) : -1;
+
+        if (n && want_label)
             add_str(t, hf_container_label, tvb, p);
+        if (hf >= 0 && bpfdig_want(t, hf))
+            add_str(t, hf, tvb, strchr(p, '=') + 1);
         p += n + 1;
     }
 }
@@ -659,4 +749,5 @@ void bpfdig_register_state_fields(int proto)
 
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    label_proto = proto;
 }

@@ -44,6 +44,14 @@ static inline bool bpfdig_want(proto_tree *t, int hf)
 void bpfdig_register_state_fields(int proto);
 
 /*
+ * Register container.label.<key> for each key of the comma- or
+ * space-separated list that has no field yet (at registration and when the
+ * label_keys preference changes; fields of keys taken out stay registered,
+ * unused, until Wireshark restarts).
+ */
+void bpfdig_register_label_fields(const char *keys);
+
+/*
  * Add thread.tid and the thread/process/user/fd/container subtrees for an
  * event of thread tid. v holds the field values (scapkit/fields.h, shared
  * with skfields); NULL when no state is stored for the frame (only thread.tid

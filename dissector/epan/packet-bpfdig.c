@@ -89,6 +89,15 @@ static bpfdig_wsbool pref_expert_gaps = TRUE;
 /* Which fields a visible tree gets (bpfdig.tree_fields). */
 enum { TREE_FIELDS_AUTO, TREE_FIELDS_ALL, TREE_FIELDS_REFERENCED };
 static gint pref_tree_fields = TREE_FIELDS_AUTO;
+/* Label keys that get a container.label.<key> field (docs/fields.md). */
+#define DEFAULT_LABEL_KEYS                                                                         \
+    "app,name,version,maintainer,tier,env,component,app.kubernetes.io/name,"                       \
+    "app.kubernetes.io/instance,app.kubernetes.io/version,app.kubernetes.io/component,"            \
+    "app.kubernetes.io/part-of,com.docker.compose.project,com.docker.compose.service,"             \
+    "io.kubernetes.container.name,io.kubernetes.pod.name,io.kubernetes.pod.namespace,"             \
+    "io.podman.compose.project,io.podman.compose.service,org.opencontainers.image.title,"          \
+    "org.opencontainers.image.version"
+static const char *pref_label_keys = DEFAULT_LABEL_KEYS;
 static const enum_val_t tree_fields_vals[] = {
     {"auto", "Automatic: only the referenced ones under tshark -T fields", TREE_FIELDS_AUTO},
     {"all", "All fields", TREE_FIELDS_ALL},
@@ -947,9 +956,15 @@ static void register_arg_fields(void)
     index_arg_fields();
 }
 
+/* A changed label_keys preference registers the fields of its new keys. */
+static void apply_prefs(void)
+{
+    bpfdig_register_label_fields(pref_label_keys);
+}
+
 static void register_prefs(void)
 {
-    module_t *m = prefs_register_protocol(proto_bpfdig, NULL);
+    module_t *m = prefs_register_protocol(proto_bpfdig, apply_prefs);
 
     prefs_register_uint_preference(m, "max_buf", "Bytes of I/O buffers shown in Info and evt.args",
                                    "How many bytes of read/write data to print, like sysdig's"
@@ -967,6 +982,12 @@ static void register_prefs(void)
     prefs_register_bool_preference(m, "expert_gaps", "Report state gaps as expert info",
                                    "Flag events whose thread or fd the state does not know",
                                    &pref_expert_gaps);
+    prefs_register_string_preference(m, "label_keys", "Container label fields",
+                                     "Container label keys, comma-separated, each filterable as"
+                                     " container.label.<key> (characters a field name cannot"
+                                     " hold, such as '/', become '_'); container.label =="
+                                     " \"key=value\" works for any key",
+                                     &pref_label_keys);
 }
 
 void proto_register_bpfdig(void)
@@ -1054,6 +1075,7 @@ void proto_register_bpfdig(void)
     expert = expert_register_protocol(proto_bpfdig);
     expert_register_field_array(expert, ei, array_length(ei));
     register_prefs();
+    bpfdig_register_label_fields(pref_label_keys);
     register_init_routine(bpfdig_store_init);
     register_cleanup_routine(bpfdig_store_cleanup);
 }

@@ -19,7 +19,7 @@ pm_api_start || t_skip "cannot start the podman API service"
 a="bdm$$a" b="bdm$$b" c="bdm$$c"
 loop='while :; do cat /etc/hostname >/dev/null; sleep 0.2; done'
 pm_run "$a" --label io.kubernetes.pod.name=pod-$a --label io.kubernetes.pod.namespace=ns1 \
-    --label io.kubernetes.pod.uid=uid-1 --label team=blue -- sh -c "$loop" >/dev/null ||
+    --label io.kubernetes.pod.uid=uid-1 --label team=blue --label app=web-$a -- sh -c "$loop" >/dev/null ||
     t_fail "cannot start $a"
 pm_run "$b" --privileged -- sh -c "$loop" >/dev/null || t_fail "cannot start $b"
 ida=$(pm_id "$a" | cut -c1-12) idb=$(pm_id "$b" | cut -c1-12)
@@ -54,6 +54,9 @@ for id in "$ida" "$idb" "$idc"; do
     n=$(grep -c "^ *[0-9]* $id	" "$CT_TMP/ours.txt")
     [[ $n -eq 1 ]] || t_fail "container $id shows $n different metadata sets (one expected)"
 done
+# a label as a field of its own (app is a default key of bpfdig.label_keys)
+ids=$(ct_fields "$cap" "container.label.app == \"web-$a\"" container.id | sort -u)
+[[ "$ids" == "$ida" ]] || t_fail "container.label.app == \"web-$a\" selects '$ids' (want $ida)"
 # the container started during the capture is named from its first event
 first=$(ct_fields "$cap" "container.id == \"$idc\"" evt.type container.name | head -1)
 [[ "$first" == *"	$c" ]] || t_fail "first event of $c: '$first'"

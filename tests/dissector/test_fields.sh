@@ -48,14 +48,17 @@ for p in bpfdig scap; do
     awk -F'\t' '{print $3}' <<<"$protocols" | grep -qxF "$p" || dt_fail "protocol $p is not registered"
 done
 
-# Every registered field is documented (evt.arg.* as a family).
+# Every registered field is documented (evt.arg.* and container.label.<key>,
+# one per key of the label_keys preference, as families).
 doc="$DT_SOURCE/docs/fields.md"
 if [[ -f "$doc" ]]; then
     while IFS=: read -r name _; do
-        [[ "$name" == evt.arg.* ]] && continue
+        [[ "$name" == evt.arg.* || "$name" == container.label.* ]] && continue
         grep -qF "\`$name\`" "$doc" || dt_fail "$name is not documented in docs/fields.md"
     done <<<"$ours"
     grep -qF '`evt.arg.' "$doc" || dt_fail "evt.arg.<name> is not documented in docs/fields.md"
+    grep -qF '`container.label.<key>`' "$doc" ||
+        dt_fail "container.label.<key> is not documented in docs/fields.md"
 else
     dt_fail "no $doc"
 fi

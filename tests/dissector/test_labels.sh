@@ -9,6 +9,9 @@
 #     container.label per label even when a value holds ':' and ', ', and
 #     container.label == "key=value" as the filter for falco's
 #     container.label.<key>;
+#   * container.label.<key> for the keys of the label_keys preference: the
+#     defaults (app, maintainer, app.kubernetes.io/name as ..._name), a key
+#     added with -o bpfdig.label_keys, and none for a key left out;
 #   * host processes carry none of these fields.
 source "$(dirname "$0")/common.sh"
 dt_need_corpus
@@ -38,7 +41,8 @@ dt_expect_eq "frames of a label value nobody has" "$n" 0
 
 # --- relabelled: Kubernetes labels and a value with ':' and ', '
 labels='{"app":"web","io.kubernetes.pod.name":"web-7d4b9c-x2x","io.kubernetes.pod.namespace":"shop",'
-labels+='"io.kubernetes.pod.uid":"0d5485a2-9f2b-11e7-a1ba-507b9d85a8c2","note":"a:b, c=d"}'
+labels+='"io.kubernetes.pod.uid":"0d5485a2-9f2b-11e7-a1ba-507b9d85a8c2","note":"a:b, c=d",'
+labels+='"app.kubernetes.io/name":"shop-web","team":"blue"}'
 k8s=$(tu_output k8s.scap)
 python3 "$DT_DIR/scapcut.py" labels "$SRC" "$k8s" "$labels" || dt_fail "scapcut.py labels failed"
 chmod 644 "$k8s"
@@ -46,11 +50,11 @@ out=$(dt_tshark -r "$k8s" -Y 'k8s.pod.name' "${F[@]}" -e container.name -e k8s.p
     -e k8s.ns.name -e k8s.pod.uid -e container.label | sort -u)
 dt_quiet "relabelled capture"
 want=$(printf 'hopeful_taussig\tweb-7d4b9c-x2x\tshop\t0d5485a2-9f2b-11e7-a1ba-507b9d85a8c2\t%s' \
-    'app=web|io.kubernetes.pod.name=web-7d4b9c-x2x|io.kubernetes.pod.namespace=shop|io.kubernetes.pod.uid=0d5485a2-9f2b-11e7-a1ba-507b9d85a8c2|note=a:b, c=d')
+    'app=web|io.kubernetes.pod.name=web-7d4b9c-x2x|io.kubernetes.pod.namespace=shop|io.kubernetes.pod.uid=0d5485a2-9f2b-11e7-a1ba-507b9d85a8c2|note=a:b, c=d|app.kubernetes.io/name=shop-web|team=blue')
 dt_expect_eq "k8s fields and labels" "$out" "$want"
 out=$(dt_tshark -r "$k8s" -Y 'k8s.pod.name' "${F[@]}" -e container.labels | sort -u)
 dt_expect_eq "container.labels" "$out" \
-    "app:web, io.kubernetes.pod.name:web-7d4b9c-x2x, io.kubernetes.pod.namespace:shop, io.kubernetes.pod.uid:0d5485a2-9f2b-11e7-a1ba-507b9d85a8c2, note:a:b, c=d"
+    "app:web, io.kubernetes.pod.name:web-7d4b9c-x2x, io.kubernetes.pod.namespace:shop, io.kubernetes.pod.uid:0d5485a2-9f2b-11e7-a1ba-507b9d85a8c2, note:a:b, c=d, app.kubernetes.io/name:shop-web, team:blue"
 labelled=$(dt_tshark -r "$k8s" -Y 'container.label == "app=web"' | wc -l)
 for f in 'container.label == "note=a:b, c=d"' 'k8s.ns.name == "shop" && container.label == "app=web"' \
     'container.label matches "(?-i)^app=web$"' 'k8s.pod.uid contains "507b9d85a8c2"'; do
@@ -62,5 +66,30 @@ for f in 'container.label == "app=Web"' 'container.label == "app"' 'container.la
     n=$(dt_tshark -r "$k8s" -Y "$f" | wc -l)
     dt_expect_eq "frames of '$f'" "$n" 0
 done
-dt_log "relabelled: $labelled frames with app=web, k8s.* and 5 labels each"
+dt_log "relabelled: $labelled frames with app=web, k8s.* and 7 labels each"
+
+# --- container.label.<key>
+out=$(dt_tshark -r "$in" -Y 'container.label.maintainer' "${F[@]}" -e container.label.maintainer |
+    sort -u)
+dt_expect_eq "corpus: container.label.maintainer" "$out" "$MAINT"
+for f in 'container.label.app == "web"' 'container.label.app.kubernetes.io_name == "shop-web"' \
+    'container.label.io.kubernetes.pod.namespace == "shop" && container.label.app'; do
+    n=$(dt_tshark -r "$k8s" -Y "$f" | wc -l)
+    [[ $n -eq $labelled ]] || dt_fail "'$f': $n frames, 'app=web' has $labelled"
+done
+for f in 'container.label.app == "Web"' 'container.label.app == "shop-web"' 'container.label.version' \
+    'container.id == "host" && container.label.app'; do
+    n=$(dt_tshark -r "$k8s" -Y "$f" | wc -l)
+    dt_expect_eq "frames of '$f'" "$n" 0
+done
+out=$(dt_tshark -r "$k8s" -Y 'container.label.app' "${F[@]}" -e container.label.app \
+    -e container.label.app.kubernetes.io_name | sort -u)
+dt_expect_eq "-e container.label.<key>" "$out" "$(printf 'web\tshop-web')"
+# a key of the preference only: unknown without it, filterable with it
+dt_tshark -r "$k8s" -Y 'container.label.team == "blue"' >/dev/null 2>"$TU_HOME/team.err" &&
+    dt_fail "container.label.team is a field without -o bpfdig.label_keys"
+n=$(dt_tshark -o 'bpfdig.label_keys:team,note' -r "$k8s" \
+    -Y 'container.label.team == "blue" && container.label.note == "a:b, c=d"' | wc -l)
+[[ $n -eq $labelled ]] || dt_fail "-o bpfdig.label_keys:team,note: $n frames, 'app=web' has $labelled"
+dt_log "container.label.<key>: app, maintainer, app.kubernetes.io_name by default, team and note with -o: $n frames"
 dt_finish
