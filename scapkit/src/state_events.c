@@ -262,9 +262,19 @@ static struct fd_table *table_of(struct evctx *c)
     return st_fd_table(c->st, c->e, true);
 }
 
+/*
+ * Put a new fd into the thread's table. Like libsinsp, which shows as fd.num
+ * the fd an event added last, the event's fd becomes the new one: dup2(4, 1)
+ * and fcntl(1, F_DUPFD, 10) = 11 show 1 and 11, pipe its second fd.
+ */
 static void put_new_fd(struct evctx *c, struct sk_fd *f)
 {
-    st_fd_put(table_of(c), f);
+    struct fd_table *t = table_of(c);
+
+    if (!t)
+        return;
+    c->output_fd_num = f->num;
+    st_fd_put(t, f);
 }
 
 /* Basename of a path (for comm fallbacks). */

@@ -29,6 +29,7 @@ enum {
     EXECVE_X = 293,
     OPENAT_X = 307,
     DUP2_X = 363,
+    FCNTL_X = 151,
 };
 
 #define PPM_AF_INET 2
@@ -279,9 +280,31 @@ static void test_pipe_dup2(void)
     add_i64(&e, 4);
     add_i64(&e, 99);
     o = ev_run(st, &e);
-    CHECK(o.fd && o.fd->num == 4); /* dup2 reports the old fd */
+    /* fd.num is the fd the event added, as libsinsp's (sysdig 0.41: 99) */
+    CHECK(o.fd && o.fd->num == 99);
     f = sk_state_lookup_fd(st, 100, 99);
     CHECK(f && f->typechar == 'p' && f->num == 99 && strcmp(sk_fd_typename(f->type), "pipe") == 0);
+
+    /* fcntl(4, F_DUPFD) = 12 shows 12; fcntl(4, F_SETFD) shows 4 */
+    ev_begin(&e, 100, FCNTL_X);
+    add_i64(&e, 12);
+    add_i64(&e, 4);
+    sk_evb_add_u8(&e.b, 1); /* PPM_FCNTL_F_DUPFD */
+    o = ev_run(st, &e);
+    CHECK(o.fd && o.fd->num == 12 && o.fd->typechar == 'p');
+    ev_begin(&e, 100, FCNTL_X);
+    add_i64(&e, 0);
+    add_i64(&e, 4);
+    sk_evb_add_u8(&e.b, 3); /* PPM_FCNTL_F_SETFD */
+    o = ev_run(st, &e);
+    CHECK(o.fd && o.fd->num == 4);
+    /* dup2 of an fd the table does not know adds nothing: the old fd */
+    ev_begin(&e, 100, DUP2_X);
+    add_i64(&e, 7);
+    add_i64(&e, 50);
+    add_i64(&e, 7);
+    o = ev_run(st, &e);
+    CHECK(o.fd && o.fd->num == 50);
     sk_state_free(st);
 }
 
