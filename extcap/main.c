@@ -511,10 +511,7 @@ static void print_container_values(FILE *out, int arg, const struct ct_listing *
     }
     g_strfreev(lines);
     if (!shown)
-        fprintf(out,
-                "value {arg=%d}{value=}{display=(no running container found, or the runtime socket "
-                "needs privileges)}\n",
-                arg);
+        fprintf(out, "value {arg=%d}{value=}{display=(no running container found)}\n", arg);
 }
 
 static void print_container_args(FILE *out, int *n, const struct ct_listing *ls)

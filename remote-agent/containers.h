@@ -201,7 +201,11 @@ int bd_ctr_inspect(const char *sock, const char *id, int timeout_ms, struct bd_c
 /* all: also the containers that are created but not running */
 int bd_ctr_list(const char *sock, bool all, int timeout_ms, bd_ctr_list_fn fn, void *ud);
 
-/* --list-containers: "ID12\tNAME\tIMAGE" lines for the running containers of every socket. */
+/*
+ * --list-containers: "ID12\tNAME\tIMAGE" lines for the running containers of every socket.
+ * No socket at all is an empty list (0); -1 when sockets exist but none answers
+ * (each failure is on stderr).
+ */
 int bd_ctr_print_list(char sockets[][256], int nsockets, bool verbose);
 
 /* ------------------------------------------------------- metadata worker */

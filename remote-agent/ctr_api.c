@@ -547,7 +547,7 @@ static int print_one(void *ud, const struct bd_ctr_summary *s)
 int bd_ctr_print_list(char sockets[][256], int nsockets, bool verbose)
 {
     struct print_ctx pc = {0};
-    int answered = 0;
+    int present = 0, answered = 0;
 
     for (int i = 0; i < nsockets; i++) {
         struct stat st;
@@ -558,15 +558,22 @@ int bd_ctr_print_list(char sockets[][256], int nsockets, bool verbose)
                 fprintf(stderr, "bpfdig-agent: %s: no container runtime socket\n", sockets[i]);
             continue;
         }
+        present++;
         r = bd_ctr_list(sockets[i], false, BD_CTR_TIMEOUT_MS, print_one, &pc);
-        if (r && verbose)
-            fprintf(stderr, "bpfdig-agent: %s: listing the containers failed: %s\n", sockets[i],
-                    strerror(-r));
+        if (r)
+            fprintf(stderr, "bpfdig-agent: %s: listing the containers failed: %s%s\n", sockets[i],
+                    strerror(-r),
+                    r == -EACCES ? " (run as root or as a member of the socket's group)" : "");
         answered += r == 0;
     }
-    if (verbose && !answered)
-        fprintf(stderr, "bpfdig-agent: no container runtime answered\n");
     free(pc.seen);
     fflush(stdout);
+    /* No runtime at all is an empty list; runtimes that all fail are an error. */
+    if (present && !answered) {
+        fprintf(stderr, "bpfdig-agent: no container runtime answered\n");
+        return -1;
+    }
+    if (verbose && !present)
+        fprintf(stderr, "bpfdig-agent: no container runtime socket found\n");
     return 0;
 }

@@ -5,6 +5,7 @@
 #   * the dialog's container list: --extcap-config and the reload
 #     (--extcap-reload-option running-container, as Wireshark 4.0 calls it)
 #     list the running containers by name, image and short id, on this host
+#     (and say why not for a user who may not open the runtime socket)
 #     and over SSH (test sshd on 127.0.0.1, agent uploaded, sudo -n);
 #   * a local capture driven like Wireshark (--capture --fifo, SIGTERM) with
 #     "Running container" A and "Other containers" C (started only after the
@@ -78,6 +79,17 @@ grep -q '(no list' "$tmp/list.out" && t_fail "local reload: $(cat "$tmp/list.out
 "${EXT[@]}" --extcap-interface bpfdig --agent "$AGENT" --extcap-config >"$tmp/config.out"
 has_container "$tmp/config.out" "$A" "$idA" || t_fail "the local dialog does not offer $A"
 t_log "local list: $(grep -c '{value=[^}]' "$tmp/list.out") containers: $(grep -o "{display=$A [^}]*}" "$tmp/list.out")"
+# an unprivileged user without escalation: the dialog says why there is no list
+if setpriv --reuid=65534 --regid=65534 --clear-groups test -S "$PM_SOCK" -a ! -w "$PM_SOCK"; then
+    setpriv --reuid=65534 --regid=65534 --clear-groups "${EXT[@]}" --extcap-interface bpfdig \
+        --agent "$AGENT" "${RELOAD[@]}" --priv none >"$tmp/list-nopriv.out" 2>/dev/null
+    no_list=$(grep -o '{display=(no list: [^}]*}' "$tmp/list-nopriv.out")
+    t_log "unprivileged local list: $no_list"
+    [[ "$no_list" == *"Permission denied (run as root or as a member of the socket's group)"* ]] ||
+        t_fail "unprivileged local list: no reason given: $(cat "$tmp/list-nopriv.out")"
+else
+    t_log "SKIP unprivileged list: $PM_SOCK is open to every user"
+fi
 
 # ---------------------------------------------------------------- capturing
 # capture NAME ARGS...: the extcap into $tmp/NAME.scap through a fifo read by
