@@ -56,32 +56,32 @@ out=$(dt_tshark -r "$k8s" -Y 'k8s.pod.name' "${F[@]}" -e container.labels | sort
 dt_expect_eq "container.labels" "$out" \
     "app:web, io.kubernetes.pod.name:web-7d4b9c-x2x, io.kubernetes.pod.namespace:shop, io.kubernetes.pod.uid:0d5485a2-9f2b-11e7-a1ba-507b9d85a8c2, note:a:b, c=d, app.kubernetes.io/name:shop-web, team:blue"
 labelled=$(dt_tshark -r "$k8s" -Y 'container.label == "app=web"' | wc -l)
-for f in 'container.label == "note=a:b, c=d"' 'k8s.ns.name == "shop" && container.label == "app=web"' \
-    'container.label matches "(?-i)^app=web$"' 'k8s.pod.uid contains "507b9d85a8c2"'; do
-    n=$(dt_tshark -r "$k8s" -Y "$f" | wc -l)
-    [[ $n -eq $labelled && $n -gt 400 ]] || dt_fail "'$f': $n frames, 'app=web' has $labelled"
-done
-for f in 'container.label == "app=Web"' 'container.label == "app"' 'container.label == "c=d"' \
-    'container.label == "note=a:b"'; do
-    n=$(dt_tshark -r "$k8s" -Y "$f" | wc -l)
-    dt_expect_eq "frames of '$f'" "$n" 0
-done
+[[ $labelled -gt 400 ]] || dt_fail "container.label == \"app=web\": only $labelled frames"
+# frames_are WANT FILTER...: each display filter selects WANT frames of $k8s
+frames_are() {
+    local want=$1 f n
+    shift
+    for f in "$@"; do
+        n=$(dt_tshark -r "$k8s" -Y "$f" | wc -l)
+        dt_expect_eq "frames of '$f'" "$n" "$want"
+    done
+}
+frames_are "$labelled" 'container.label == "note=a:b, c=d"' \
+    'k8s.ns.name == "shop" && container.label == "app=web"' \
+    'container.label matches "(?-i)^app=web$"' 'k8s.pod.uid contains "507b9d85a8c2"'
+frames_are 0 'container.label == "app=Web"' 'container.label == "app"' 'container.label == "c=d"' \
+    'container.label == "note=a:b"'
 dt_log "relabelled: $labelled frames with app=web, k8s.* and 7 labels each"
 
 # --- container.label.<key>
 out=$(dt_tshark -r "$in" -Y 'container.label.maintainer' "${F[@]}" -e container.label.maintainer |
     sort -u)
 dt_expect_eq "corpus: container.label.maintainer" "$out" "$MAINT"
-for f in 'container.label.app == "web"' 'container.label.app.kubernetes.io_name == "shop-web"' \
-    'container.label.io.kubernetes.pod.namespace == "shop" && container.label.app'; do
-    n=$(dt_tshark -r "$k8s" -Y "$f" | wc -l)
-    [[ $n -eq $labelled ]] || dt_fail "'$f': $n frames, 'app=web' has $labelled"
-done
-for f in 'container.label.app == "Web"' 'container.label.app == "shop-web"' 'container.label.version' \
-    'container.id == "host" && container.label.app'; do
-    n=$(dt_tshark -r "$k8s" -Y "$f" | wc -l)
-    dt_expect_eq "frames of '$f'" "$n" 0
-done
+frames_are "$labelled" 'container.label.app == "web"' \
+    'container.label.app.kubernetes.io_name == "shop-web"' \
+    'container.label.io.kubernetes.pod.namespace == "shop" && container.label.app'
+frames_are 0 'container.label.app == "Web"' 'container.label.app == "shop-web"' \
+    'container.label.version' 'container.id == "host" && container.label.app'
 out=$(dt_tshark -r "$k8s" -Y 'container.label.app' "${F[@]}" -e container.label.app \
     -e container.label.app.kubernetes.io_name | sort -u)
 dt_expect_eq "-e container.label.<key>" "$out" "$(printf 'web\tshop-web')"

@@ -40,6 +40,8 @@ set -u
 GT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../lib/tshark-user.sh
 source "$GT_DIR/../lib/tshark-user.sh"
+# shellcheck source=../lib/xvfb.sh
+source "$GT_DIR/../lib/xvfb.sh"
 
 NAME=gui.load
 WIRETAP=${1:-}
@@ -159,30 +161,11 @@ tu_is_root && chown -R "$TU_UID:$TU_GID" "$conf" "$TU_HOME/run" "$TU_HOME/in"
 
 # ------------------------------------------------------------ Xvfb
 xauthfile=$TU_HOME/.Xauthority
-start_xvfb() {
-    local n
-    for n in $(seq $((100 + $$ % 100)) 299); do
-        [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
-        : >"$xauthfile"
-        xauth -q -f "$xauthfile" add ":$n" . "$(mcookie)" || return 1
-        Xvfb ":$n" -screen 0 "${GEOMETRY}x24" -nolisten tcp -auth "$xauthfile" \
-            >"$TU_HOME/xvfb.log" 2>&1 &
-        XVFB_PID=$!
-        for _ in $(seq 100); do
-            if DISPLAY=":$n" XAUTHORITY="$xauthfile" xdpyinfo >/dev/null 2>&1; then
-                XDISPLAY=":$n"
-                return 0
-            fi
-            kill -0 "$XVFB_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$XVFB_PID" 2>/dev/null
-        wait "$XVFB_PID" 2>/dev/null
-        XVFB_PID=
-    done
-    return 1
+t_start_xvfb "$GEOMETRY" "$xauthfile" "$TU_HOME/xvfb.log" || {
+    fail "cannot start Xvfb: $(tail -5 "$TU_HOME/xvfb.log" 2>/dev/null)"
+    exit 1
 }
-start_xvfb || { fail "cannot start Xvfb: $(tail -5 "$TU_HOME/xvfb.log" 2>/dev/null)"; exit 1; }
+XDISPLAY=$T_XDISPLAY
 tu_is_root && chown "$TU_UID:$TU_GID" "$xauthfile"
 log "Xvfb on $XDISPLAY (${GEOMETRY})"
 x() { DISPLAY=$XDISPLAY XAUTHORITY=$xauthfile "$@"; }

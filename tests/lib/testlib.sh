@@ -12,6 +12,8 @@
 #                              tu_init + install the plugins; fails the test
 #                              when tshark does not load them
 #   t_sid_lab                  path of the sid lab script, or empty
+#   t_start_xvfb GEOMETRY XAUTHFILE LOG   (xvfb.sh)
+#   t_activity_start SECONDS / t_activity_stop
 # Exit status convention: 0 pass, 1 fail, 77 skip.
 
 set -u
@@ -19,6 +21,8 @@ set -u
 T_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tshark-user.sh
 source "$T_LIB_DIR/tshark-user.sh"
+# shellcheck source=xvfb.sh
+source "$T_LIB_DIR/xvfb.sh"
 
 T_NAME=${T_NAME:-$(basename "$0" .sh)}
 T_FAILS=0
@@ -147,32 +151,6 @@ t_wait_capturing() {
         sleep 0.1
     done
     grep -q "capturing" "$err"
-}
-
-# t_start_xvfb GEOMETRY XAUTHFILE LOG: start Xvfb (WxH) on a free display with a
-# fresh cookie in XAUTHFILE. On success sets T_XDISPLAY (":N") and XVFB_PID (the
-# caller kills it); returns 1 when no display starts.
-t_start_xvfb() {
-    local geometry=$1 xauthfile=$2 log=$3 n
-    T_XDISPLAY=""
-    for n in $(seq $((300 + $$ % 100)) 499); do
-        [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
-        : >"$xauthfile"
-        xauth -q -f "$xauthfile" add ":$n" . "$(mcookie)" || return 1
-        Xvfb ":$n" -screen 0 "${geometry}x24" -nolisten tcp -auth "$xauthfile" >"$log" 2>&1 &
-        XVFB_PID=$!
-        for _ in $(seq 100); do
-            if DISPLAY=":$n" XAUTHORITY="$xauthfile" xdpyinfo >/dev/null 2>&1; then
-                T_XDISPLAY=":$n"
-                return 0
-            fi
-            kill -0 "$XVFB_PID" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$XVFB_PID" 2>/dev/null
-        XVFB_PID=""
-    done
-    return 1
 }
 
 # t_activity_start SECONDS: a process that opens /etc/hostname (cat) 20 times
