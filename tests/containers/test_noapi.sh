@@ -4,7 +4,8 @@
 # that misbehave (never answer, answer garbage, an endless body, one byte a
 # second, broken JSON). The capture must run and stop on time every time,
 # with container.id still derived from the cgroups (empty names, no
-# container events); --list-containers must return promptly, exit 0.
+# container events); --list-containers must return promptly with exit 1
+# and the socket's reason on stderr (a runtime is there but does not answer).
 #
 # Usage: test_noapi.sh AGENT WIRETAP_PLUGIN EPAN_PLUGIN
 source "$(dirname "$0")/common.sh"
@@ -55,10 +56,12 @@ for mode in hang garbage huge drip badjson; do
     n=$(ct_fields "$cap" "container.id == \"$idb\"" frame.number | wc -l)
     [[ $n -gt 0 ]] || t_fail "$mode API: no events of $b"
     start=$(date +%s.%N)
-    out=$(timeout 20 "$CT_AGENT" --list-containers --container-socket "$sock")
+    out=$(timeout 20 "$CT_AGENT" --list-containers --container-socket "$sock" 2>"$CT_TMP/list.err")
     rc=$?
     secs=$(echo "$(date +%s.%N) - $start" | bc)
-    [[ $rc -eq 0 ]] || t_fail "$mode API: --list-containers exit status $rc"
+    [[ $rc -eq 1 ]] || t_fail "$mode API: --list-containers exit status $rc (1 expected)"
+    grep -q "listing the containers failed: " "$CT_TMP/list.err" ||
+        t_fail "$mode API: --list-containers gives no reason: $(cat "$CT_TMP/list.err")"
     (($(echo "$secs < 5" | bc))) || t_fail "$mode API: --list-containers took ${secs}s"
     [[ -z "$out" ]] || t_fail "$mode API: --list-containers printed '$out'"
     stop_fake
