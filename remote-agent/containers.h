@@ -37,9 +37,10 @@ struct bd_jit {
 
 #define BD_JSON_MAX_DEPTH 64
 
-/* The document's top value (after leading white space); false if not a whole valid value. */
 /* The value of one hex digit, or -1. */
 int bd_hex_digit(char c);
+
+/* The document's top value (after leading white space); false if not a whole valid value. */
 bool bd_json_root(const char *s, size_t len, struct bd_jv *out);
 /* Member of an object by key; false if v is not an object or has no such key. */
 bool bd_json_get(struct bd_jv obj, const char *key, struct bd_jv *out);
@@ -200,6 +201,13 @@ int bd_ctr_type_code(const char *runtime);
 int bd_ctr_inspect(const char *sock, const char *id, int timeout_ms, struct bd_ctr_info *ci);
 /* all: also the containers that are created but not running */
 int bd_ctr_list(const char *sock, bool all, int timeout_ms, bd_ctr_list_fn fn, void *ud);
+
+/*
+ * Room for one more element of size elem in the array *items of *cap
+ * elements holding n: doubles it (first: the first size) when full.
+ * 0, or -ENOMEM with the array unchanged.
+ */
+int bd_grow(void **items, int *cap, int n, size_t elem, int first);
 
 /*
  * --list-containers: "ID12\tNAME\tIMAGE" lines for the running containers of every socket.

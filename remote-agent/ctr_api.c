@@ -513,6 +513,23 @@ int bd_ctr_list(const char *sock, bool all, int timeout_ms, bd_ctr_list_fn fn, v
     return r;
 }
 
+/* ------------------------------------------------------ arrays */
+
+int bd_grow(void **items, int *cap, int n, size_t elem, int first)
+{
+    int want = *cap ? *cap * 2 : first;
+    void *p;
+
+    if (n < *cap)
+        return 0;
+    p = realloc(*items, (size_t)want * elem);
+    if (!p)
+        return -ENOMEM;
+    *items = p;
+    *cap = want;
+    return 0;
+}
+
 /* ------------------------------------------------------ --list-containers */
 
 struct print_ctx {
@@ -530,14 +547,8 @@ static int print_one(void *ud, const struct bd_ctr_summary *s)
         if (strcmp(pc->seen[i], id) == 0)
             return 0; /* docker.sock may be podman's too */
     }
-    if (pc->nseen == pc->cap) {
-        int cap = pc->cap ? pc->cap * 2 : 64;
-        char(*n)[13] = realloc(pc->seen, (size_t)cap * sizeof(*n));
-        if (!n)
-            return -ENOMEM;
-        pc->seen = n;
-        pc->cap = cap;
-    }
+    if (bd_grow((void **)&pc->seen, &pc->cap, pc->nseen, sizeof(*pc->seen), 64))
+        return -ENOMEM;
     memcpy(pc->seen[pc->nseen++], id, sizeof(id));
     if (s->running)
         printf("%s\t%s\t%s\n", id, s->name, s->image);

@@ -270,14 +270,8 @@ static int collect_running(void *ud, const struct bd_ctr_summary *s)
     pthread_mutex_unlock(&ic->m->mu);
     if (!fresh)
         return 0;
-    if (ic->n == ic->cap) {
-        int cap = ic->cap ? ic->cap * 2 : 32;
-        char(*n)[65] = realloc(ic->ids, (size_t)cap * sizeof(*n));
-        if (!n)
-            return -ENOMEM;
-        ic->ids = n;
-        ic->cap = cap;
-    }
+    if (bd_grow((void **)&ic->ids, &ic->cap, ic->n, sizeof(*ic->ids), 32))
+        return -ENOMEM;
     snprintf(ic->ids[ic->n++], 65, "%s", s->id);
     return 0;
 }
